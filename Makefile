@@ -1,0 +1,51 @@
+# cloudsec.aged_keys — developer and CI entry points.
+#   make demo   run the rollout against the local AWS emulator
+#   make test   unit, integration, sanity and lint checks
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+COLLECTION_LINK := .build/collections/ansible_collections/cloudsec/aged_keys
+PYTEST := $(BIN)/python -m pytest
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: venv demo test units integration sanity lint changelog benchmark clean
+
+venv: $(INSTALLED) $(COLLECTION_LINK)
+
+$(INSTALLED): requirements.txt tests/requirements.txt tests/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c tests/constraints.txt -r tests/requirements.txt
+	touch $@
+
+# Playbooks of this checkout find the collection through ansible.cfg's collections_path.
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+demo: venv
+	$(BIN)/python demo/run.py
+
+test: units integration sanity lint changelog
+
+units: venv
+	$(PYTEST) tests/unit -q
+
+integration: venv
+	$(PYTEST) tests/integration -q
+
+sanity: venv
+	tests/sanity/run.sh
+
+lint: venv
+	$(BIN)/ansible-lint
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+
+benchmark: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf .build tests/output

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from estate import AMBIENT_ACCOUNT, Emulator, Estate  # noqa: E402
+
+CENTRAL = "210987654321"
+# The last target uses the controller's ambient credentials (no role assumed).
+TARGETS = ["222233334444", "333344445555", AMBIENT_ACCOUNT]
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    with Emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def estate(emulator, tmp_path):
+    """A fresh estate: one central account and three target accounts recording IAM users."""
+    emulator.reset()
+    fresh = Estate(emulator, tmp_path, CENTRAL, TARGETS)
+    fresh.prepare_targets()
+    fresh.write_inventory()
+    return fresh

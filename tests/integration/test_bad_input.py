@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bad input fails with a clear message before anything changes in any account."""
+
+import pytest
+
+import readback
+from conftest import CENTRAL, TARGETS
+
+CASES = {
+    "invalid account id": (
+        {"host_vars": {TARGETS[0]: {"account_id": "12345"}}},
+        "account_id must be the 12-digit AWS account id"),
+    "unquoted account id": (
+        {"host_vars": {TARGETS[0]: {"account_id": 222233334444}}},
+        "as a quoted string"),
+    "unknown frequency": (
+        {"settings": {"aged_keys_evaluation_frequency": "Daily"}},
+        "aged_keys_evaluation_frequency must be one of"),
+    "zero max age": (
+        {"settings": {"aged_keys_max_access_key_age": 0}},
+        "aged_keys_max_access_key_age must be a positive number"),
+    "negative max age": (
+        {"settings": {"aged_keys_max_access_key_age": -5}},
+        "aged_keys_max_access_key_age must be a positive number"),
+    "home region differs from topic region": (
+        {"host_vars": {TARGETS[2]: {"aged_keys_home_region": "us-east-1"}}},
+        "differs from the topic region"),
+    "missing central host": (
+        {"central": ""},
+        "group 'central' must hold exactly one account"),
+    "remediation attempts out of range": (
+        {"settings": {"aged_keys_remediation_max_attempts": 30}},
+        "aged_keys_remediation_max_attempts must be a whole number from 1 to 25"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_before_any_change(estate, case):
+    inventory, message = CASES[case]
+    estate.write_inventory(**inventory)
+
+    run = estate.run()
+    assert run.rc != 0, run
+    assert message in run.stdout, run
+    assert run.total("changed") == 0
+
+    assert readback.topic(estate.account(CENTRAL)) is None
+    assert readback.kms_key(estate.account(CENTRAL)) is None
+    for target in TARGETS:
+        readback.assert_target_empty(estate.account(target))

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Out-of-band changes: --check --diff reports exactly what drifted and touches nothing;
+aged_keys_fail_on_drift fails the check; a real run repairs it."""
+
+import json
+
+import readback
+from conftest import CENTRAL, TARGETS
+
+
+def drift_everything(estate):
+    """Five kinds of out-of-band change, spread over the accounts. Returns the expected drift."""
+    first, second, third = (estate.account(t) for t in TARGETS)
+
+    # A rule parameter loosened by hand.
+    rule = readback.config_rule(first)
+    first.client("config").put_config_rule(ConfigRule={
+        "ConfigRuleName": readback.RULE_NAME,
+        "Source": rule["Source"],
+        "InputParameters": json.dumps({"maxAccessKeyAge": "365"}),
+        "MaximumExecutionFrequency": rule["MaximumExecutionFrequency"],
+    })
+    # The document edited in the console, its new version made the default.
+    ssm = first.client("ssm")
+    content = readback.expected_document()
+    content["description"] = "edited by hand"
+    version = ssm.update_document(Name=readback.DOCUMENT_NAME, Content=json.dumps(content),
+                                  DocumentVersion="$LATEST")["DocumentDescription"]["DocumentVersion"]
+    ssm.update_document_default_version(Name=readback.DOCUMENT_NAME, DocumentVersion=version)
+
+    # sns:Publish removed from the automation role's policy.
+    policy = readback.automation_role(second)["policies"][readback.POLICY_NAME]
+    policy["Statement"] = [s for s in policy["Statement"] if s.get("Sid") != "PublishToCentralTopic"]
+    second.client("iam").put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME,
+                                         PolicyDocument=json.dumps(policy))
+
+    # Automatic remediation switched off.
+    fix = readback.remediation(third)
+    fix["Automatic"] = False
+    for server_field in ("Arn", "CreatedByService"):
+        fix.pop(server_field, None)
+    third.client("config").put_remediation_configurations(RemediationConfigurations=[fix])
+
+    # Topic encryption removed.
+    central = estate.account(CENTRAL)
+    central.client("sns").set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="KmsMasterKeyId",
+                                               AttributeValue="")
+
+    return {
+        (estate.host_name(TARGETS[0]), "Ensure the ACCESS_KEYS_ROTATED rule"),
+        (estate.host_name(TARGETS[0]), "Ensure the notification document"),
+        (estate.host_name(TARGETS[1]), "Ensure the automation role's least-privilege policy"),
+        (estate.host_name(TARGETS[2]), "Ensure the automatic remediation"),
+        (estate.host_name(CENTRAL), "Ensure the encrypted notification topic"),
+    }
+
+
+def assert_still_drifted(estate):
+    first, second, third = (estate.account(t) for t in TARGETS)
+    assert readback.config_rule(first)["InputParameters"] == {"maxAccessKeyAge": "365"}
+    assert readback.document(first)["content"]["description"] == "edited by hand"
+    sids = {s.get("Sid") for s in readback.automation_role(second)["policies"][readback.POLICY_NAME]["Statement"]}
+    assert "PublishToCentralTopic" not in sids
+    assert readback.remediation(third)["Automatic"] is False
+    assert readback.topic(estate.account(CENTRAL))["attributes"].get("KmsMasterKeyId", "") == ""
+
+
+def test_drift_is_reported_exactly_then_repaired(estate):
+    assert estate.run().rc == 0
+    expected = drift_everything(estate)
+
+    check = estate.run(check=True, diff=True)
+    assert check.rc == 0, check
+    assert {(host, task) for task, host in check.changed_tasks()} == expected
+    for task, host, result in check.results():
+        if (host, task) in expected:
+            assert result["diff"]["before"] != result["diff"]["after"], (host, task, result["diff"])
+    rule_diff = [r["diff"] for t, h, r in check.results() if (h, t) == (estate.host_name(TARGETS[0]), "Ensure the ACCESS_KEYS_ROTATED rule")][0]
+    assert "365" in json.dumps(rule_diff["before"]) and "90" in json.dumps(rule_diff["after"])
+    assert_still_drifted(estate)
+
+    failing = estate.run(check=True, extra_vars={"aged_keys_fail_on_drift": True})
+    assert failing.rc != 0
+    messages = " ".join(msg for task, host, msg in failing.failures())
+    assert "has drifted" in messages and "config rule" in messages and "topic" in messages
+    assert_still_drifted(estate)
+
+    repair = estate.run()
+    assert repair.rc == 0, repair
+    assert {(host, task) for task, host in repair.changed_tasks()} == expected
+    readback.assert_central_converged(estate.account(CENTRAL), TARGETS)
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL)
+
+    after = estate.run(check=True, extra_vars={"aged_keys_fail_on_drift": True})
+    assert after.rc == 0, after
+    assert after.changed_tasks() == []

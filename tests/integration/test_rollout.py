@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""site.yml on a fresh estate: check mode first, then the rollout, then proof it is idempotent."""
+
+import readback
+from conftest import CENTRAL, TARGETS
+
+TARGET_TASKS = {
+    "Ensure the automation role",
+    "Ensure the automation role's least-privilege policy",
+    "Ensure the notification document",
+    "Ensure the ACCESS_KEYS_ROTATED rule",
+    "Ensure the automatic remediation",
+}
+CENTRAL_TASKS = {
+    "Ensure the customer-managed key that encrypts the topic",
+    "Ensure the encrypted notification topic",
+}
+
+
+def changed_by_host(run):
+    found = {}
+    for task, host in run.changed_tasks():
+        found.setdefault(host, set()).add(task)
+    return found
+
+
+def test_check_mode_on_a_fresh_estate_predicts_everything_and_creates_nothing(estate):
+    run = estate.run(check=True, diff=True)
+    assert run.rc == 0, run
+
+    changed = changed_by_host(run)
+    central_host = estate.host_name(CENTRAL)
+    assert changed.pop(central_host) == CENTRAL_TASKS
+    assert changed == {estate.host_name(t): TARGET_TASKS for t in TARGETS}
+    diffs = [result["diff"] for task, host, result in run.results() if task == "Ensure the ACCESS_KEYS_ROTATED rule"]
+    assert len(diffs) == len(TARGETS)
+    assert all(diff["after"] for diff in diffs)
+
+    readback.assert_central_empty(estate.account(CENTRAL))
+    assert readback.kms_key(estate.account(CENTRAL)) is None
+    for target in TARGETS:
+        readback.assert_target_empty(estate.account(target))
+
+
+def test_rollout_converges_every_account_and_a_second_run_changes_nothing(estate):
+    first = estate.run()
+    assert first.rc == 0, first
+    changed = changed_by_host(first)
+    assert changed[estate.host_name(CENTRAL)] == CENTRAL_TASKS
+    for target in TARGETS:
+        assert changed[estate.host_name(target)] == TARGET_TASKS
+
+    readback.assert_central_converged(estate.account(CENTRAL), TARGETS)
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL)
+
+    second = estate.run()
+    assert second.rc == 0, second
+    assert second.changed_tasks() == []
+
+    drift_check = estate.run(check=True, diff=True, extra_vars={"aged_keys_fail_on_drift": True})
+    assert drift_check.rc == 0, drift_check
+    assert drift_check.changed_tasks() == []
+
+
+def test_settings_flow_into_the_rule_and_remediation(estate):
+    estate.write_inventory(settings={
+        "aged_keys_max_access_key_age": 45,
+        "aged_keys_evaluation_frequency": "Six_Hours",
+    })
+    run = estate.run()
+    assert run.rc == 0, run
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL, max_age="45", frequency="Six_Hours")
