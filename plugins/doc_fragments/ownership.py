@@ -15,8 +15,8 @@ options:
     description:
       - Take over a same-named resource that exists without the ownership tag
         C(ManagedBy=cloudsec.aged_keys).
-      - When V(false), such a resource is reported and left unchanged: O(state=present) fails
-        with a message naming the resource, O(state=absent) leaves it in place with a warning.
+      - When V(false), such a resource is reported and left unchanged; O(state=present) fails
+        with a message naming the resource, and O(state=absent) leaves it in place with a warning.
       - Adopting adds the ownership tag, so later runs and cleanup treat the resource as owned.
     type: bool
     default: false

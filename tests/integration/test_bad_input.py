@@ -16,7 +16,7 @@ CASES = {
         "as a quoted string"),
     "unknown frequency": (
         {"settings": {"aged_keys_evaluation_frequency": "Daily"}},
-        "aged_keys_evaluation_frequency must be one of"),
+        "must be one of"),
     "zero max age": (
         {"settings": {"aged_keys_max_access_key_age": 0}},
         "aged_keys_max_access_key_age must be a positive number"),

@@ -1,0 +1,396 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: account_preflight
+version_added: 0.1.0
+short_description: Check that an AWS account and region are ready for the aged access key rollout
+description:
+  - Checks, before anything in an account is changed, that the rollout can complete there, so
+    that a run never leaves an account half configured.
+  - With O(config_recording=required), checks that AWS Config in the region has a configuration
+    recorder that records C(AWS::IAM::User), is recording, and has a delivery channel.
+  - For each entry in O(resources), looks up the same-named resource the rollout would create and
+    reports whether it exists and whether it carries the ownership tag C(ManagedBy=cloudsec.aged_keys).
+  - Collects every problem found, each with the fix, and then fails once listing all of them
+    (O(fail_on_problems=true)) or returns them.
+  - The module only reads. It never reports C(changed) and behaves the same in check mode.
+  - No existing module offers these checks; they combine AWS Config, IAM, SSM, SNS and KMS reads.
+author:
+  - cloudsec.aged_keys maintainers (@cloudsec)
+options:
+  config_recording:
+    description:
+      - V(required) checks the AWS Config recording set-up of the region and returns RV(config_recording).
+      - V(ignore) skips the check and makes no AWS Config call.
+    type: str
+    choices: [required, ignore]
+    default: ignore
+  allow_missing_recorder:
+    description:
+      - When V(true), a region with neither a configuration recorder nor a delivery channel is not a
+        problem, because the rollout is going to create both.
+      - A recorder that exists but does not record C(AWS::IAM::User) or is stopped is still a problem,
+        because the rollout never changes a recorder it did not create.
+      - Only used with O(config_recording=required).
+    type: bool
+    default: false
+  resources:
+    description:
+      - Named resources the rollout will create in this account and region.
+      - Only the AWS services these entries need are called.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      type:
+        description:
+          - Kind of resource.
+          - For V(sns_topic) the topic is looked up in the caller's account and the module's region.
+          - For V(kms_alias) ownership is read from the tags of the key the alias points to.
+        type: str
+        required: true
+        choices: [iam_role, ssm_document, config_rule, sns_topic, kms_alias]
+      name:
+        description:
+          - Name of the resource. A V(kms_alias) name may be given with or without the C(alias/) prefix.
+        type: str
+        required: true
+  adopt:
+    description:
+      - When V(true), a same-named resource without the ownership tag is reported in RV(resources) but is
+        not a problem, because the rollout is going to take it over.
+      - Resources that belong to AWS or to another AWS service are problems either way.
+    type: bool
+    default: false
+  fail_on_problems:
+    description:
+      - When V(true), the module fails with one message that lists every problem found.
+      - When V(false), it succeeds and returns the problems in RV(problems).
+    type: bool
+    default: true
+notes:
+  - >-
+    Permissions used: C(config:DescribeConfigurationRecorders), C(config:DescribeConfigurationRecorderStatus),
+    C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole), C(iam:ListRoleTags);
+    C(ssm:DescribeDocument), C(ssm:ListTagsForResource); C(config:DescribeConfigRules),
+    C(config:ListTagsForResource); C(sts:GetCallerIdentity), C(sns:GetTopicAttributes),
+    C(sns:ListTagsForResource); C(kms:ListAliases), C(kms:ListResourceTags). A denied call becomes a
+    problem naming the missing permission.
+  - Service-linked configuration recorders (created by other AWS services) are ignored; only the
+    region's own recorder counts.
+attributes:
+  check_mode:
+    description: Can run in check mode and returns the same result as a normal run.
+    support: full
+  diff_mode:
+    description: The module changes nothing, so there is no diff.
+    support: none
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Check the home region records IAM users and no foreign resources block the rollout
+  cloudsec.aged_keys.account_preflight:
+    region: eu-west-1
+    config_recording: required
+    resources:
+      - type: iam_role
+        name: aged-keys-remediation-eu-west-1
+      - type: ssm_document
+        name: AgedKeys-Notify
+      - type: config_rule
+        name: aged-keys-access-keys-rotated
+
+- name: Let the rollout create AWS Config where the account has none
+  cloudsec.aged_keys.account_preflight:
+    config_recording: required
+    allow_missing_recorder: true
+
+- name: Report problems without failing, e.g. for a readiness report
+  cloudsec.aged_keys.account_preflight:
+    config_recording: required
+    resources:
+      - type: sns_topic
+        name: aged-keys-notifications
+      - type: kms_alias
+        name: alias/aged-keys
+    fail_on_problems: false
+  register: preflight
+
+- name: Show what needs fixing
+  ansible.builtin.debug:
+    var: preflight.problems
+"""
+
+RETURN = r"""
+config_recording:
+  description: AWS Config recording set-up of the region. Values are null when they could not be read.
+  returned: when O(config_recording=required)
+  type: dict
+  contains:
+    recorder_exists:
+      description: Whether the region has its own (not service-linked) configuration recorder.
+      type: bool
+      sample: true
+    recorder_name:
+      description: Name of that recorder.
+      type: str
+      sample: default
+    recording:
+      description: Whether the recorder is running.
+      type: bool
+      sample: true
+    records_iam_users:
+      description: Whether the recorder's recording group covers C(AWS::IAM::User).
+      type: bool
+      sample: true
+    last_status:
+      description: Status of the recorder's last recording attempt (C(Pending), C(Success) or C(Failure)).
+      type: str
+      sample: Success
+    last_error_code:
+      description: Error code of the last failed recording attempt.
+      type: str
+      sample: null
+    last_error_message:
+      description: Error message of the last failed recording attempt.
+      type: str
+      sample: null
+    delivery_channel_exists:
+      description: Whether the region has a delivery channel.
+      type: bool
+      sample: true
+    delivery_channel_name:
+      description: Name of the delivery channel.
+      type: str
+      sample: default
+resources:
+  description: One entry per requested resource, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    type:
+      description: Kind of resource, as requested.
+      type: str
+      sample: iam_role
+    name:
+      description: Name of the resource, as requested.
+      type: str
+      sample: aged-keys-remediation-eu-west-1
+    exists:
+      description: Whether a resource of that name exists. Null when it could not be looked up.
+      type: bool
+      sample: true
+    owned:
+      description:
+        - Whether it carries the ownership tag C(ManagedBy=cloudsec.aged_keys).
+        - Null when it does not exist or could not be looked up.
+      type: bool
+      sample: false
+    arn:
+      description: ARN of the resource when it exists.
+      type: str
+      sample: arn:aws:iam::123456789012:role/aged-keys-remediation-eu-west-1
+problems:
+  description: Every problem found, each saying how to fix it. Empty when the account is ready.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - >-
+      The AWS Config recorder 'default' in region eu-west-1 is not recording: start it with
+      'aws configservice start-configuration-recorder --configuration-recorder-name default --region eu-west-1'.
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
+
+RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
+
+
+class AwsReader(object):
+    """Creates each client on first use and remembers the caller identity.
+
+    Clients are costly to create at scale, so a service no check needs is never touched.
+    """
+
+    def __init__(self, module):
+        self._module = module
+        self._clients = {}
+        self._identity = None
+
+    def client(self, service):
+        if service not in self._clients:
+            self._clients[service] = self._module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+        return self._clients[service]
+
+    def identity(self):
+        if self._identity is None:
+            self._identity = preflight.get_caller_identity(self.client("sts"))
+        return self._identity
+
+
+def call_or_note_denial(problems, service, purpose, func, *args):
+    """Run a read; an access-denied error becomes a problem and (False, None), anything else is raised."""
+    try:
+        return True, func(*args)
+    except (botocore.exceptions.ClientError, AnsibleAWSError) as error:
+        action = preflight.denied_action(error, service)
+        if action is None:
+            raise
+        problems.append(preflight.permission_problem(action, purpose))
+        return False, None
+
+
+def check_config_recording(reader, region, allow_missing_recorder, problems):
+    client = reader.client("config")
+    purpose = "check AWS Config recording in region {0}".format(region)
+    reads = [
+        call_or_note_denial(problems, "config", purpose, func, client)
+        for func in (
+            preflight.describe_configuration_recorders,
+            preflight.describe_configuration_recorder_statuses,
+            preflight.describe_delivery_channels,
+        )
+    ]
+    if not all(ok for ok, _value in reads):
+        return preflight.unknown_config_recording()
+
+    recorders, statuses, channels = (value for _ok, value in reads)
+    summary = preflight.summarize_config_recording(recorders, statuses, channels)
+    recorder = preflight.customer_managed_recorder(recorders) or {}
+    problems.extend(preflight.config_recording_problems(summary, recorder.get("recordingGroup"), region, allow_missing_recorder))
+    return summary
+
+
+def warn_about_failed_recording(module, summary):
+    # A failed attempt may be transient, so it is worth a look but does not block the rollout.
+    if (summary.get("last_status") or "").lower() == "failure":
+        module.warn("The AWS Config recorder '{0}' reported a failure: {1} {2}".format(
+            summary["recorder_name"], summary.get("last_error_code") or "", summary.get("last_error_message") or ""))
+
+
+def find_resource(reader, region, kind, name):
+    """Look up one named resource; None when it does not exist."""
+    if kind == "sns_topic":
+        # sts:GetCallerIdentity needs no permission, so a denial here is an SNS one.
+        topic_arn = preflight.sns_topic_arn(reader.identity(), region, name)
+        return preflight.find_sns_topic(reader.client("sns"), topic_arn)
+    finders = {
+        "iam_role": preflight.find_iam_role,
+        "ssm_document": preflight.find_ssm_document,
+        "config_rule": preflight.find_config_rule,
+        "kms_alias": preflight.find_kms_alias,
+    }
+    return finders[kind](reader.client(preflight.RESOURCE_SERVICES[kind]), name)
+
+
+def resource_result(kind, name, found, looked_up=True):
+    if not looked_up:
+        return dict(type=kind, name=name, exists=None, owned=None, arn=None)
+    if found is None:
+        return dict(type=kind, name=name, exists=False, owned=None, arn=None)
+    return dict(type=kind, name=name, exists=True, owned=is_owned(found["tags"]), arn=found["arn"])
+
+
+def resource_problem(kind, name, found, adopt):
+    """Why an existing resource blocks the rollout, or None."""
+    if found is None:
+        return None
+    label = preflight.RESOURCE_LABELS[kind]
+    if found["reserved_by"]:
+        return "{label} '{name}' belongs to {owner} and cannot be managed by cloudsec.aged_keys: choose another name.".format(
+            label=label, name=name, owner=found["reserved_by"])
+    if adopt or is_owned(found["tags"]):
+        return None
+    return not_owned_message(label, name)
+
+
+def check_resource(reader, region, resource, adopt, problems):
+    kind, name = resource["type"], resource["name"]
+    purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
+    looked_up, found = call_or_note_denial(problems, preflight.RESOURCE_SERVICES[kind], purpose, find_resource, reader, region, kind, name)
+    problem = resource_problem(kind, name, found, adopt)
+    if problem:
+        problems.append(problem)
+    return resource_result(kind, name, found, looked_up)
+
+
+def validate_params(module):
+    for resource in module.params["resources"]:
+        if not resource["name"].strip():
+            module.fail_json(msg="resources: every entry needs a non-empty name (got an empty name for type {0}).".format(resource["type"]))
+    needs_region = module.params["config_recording"] == "required" or module.params["resources"]
+    if needs_region and not module.region:
+        module.fail_json(msg="No AWS region: set the region option (or AWS_REGION) to the region to check.")
+
+
+def failure_message(region, problems):
+    numbered = " ".join("({0}) {1}".format(index, problem) for index, problem in enumerate(problems, 1))
+    return "Account preflight in region {region} found {count} problem(s): {problems}".format(
+        region=region, count=len(problems), problems=numbered)
+
+
+def main():
+    argument_spec = dict(
+        config_recording=dict(type="str", choices=["required", "ignore"], default="ignore"),
+        allow_missing_recorder=dict(type="bool", default=False),
+        resources=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                type=dict(type="str", required=True, choices=RESOURCE_TYPES),
+                name=dict(type="str", required=True),
+            ),
+        ),
+        adopt=dict(type="bool", default=False),
+        fail_on_problems=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    validate_params(module)
+
+    region = module.region
+    reader = AwsReader(module)
+    problems = []
+    result = dict(changed=False)
+    try:
+        if module.params["config_recording"] == "required":
+            result["config_recording"] = check_config_recording(reader, region, module.params["allow_missing_recorder"], problems)
+            warn_about_failed_recording(module, result["config_recording"])
+        result["resources"] = [check_resource(reader, region, resource, module.params["adopt"], problems) for resource in module.params["resources"]]
+    except AnsibleAWSError as error:
+        module.fail_json_aws_error(error)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        module.fail_json_aws(error, msg="Failed to read the account's state")
+
+    result["problems"] = problems
+    if problems and module.params["fail_on_problems"]:
+        module.fail_json(msg=failure_message(region, problems), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

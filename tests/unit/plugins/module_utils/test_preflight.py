@@ -1,0 +1,295 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from unittest.mock import MagicMock
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
+
+OWNER_TAGS = [{"Key": "ManagedBy", "Value": "cloudsec.aged_keys"}]
+
+
+def client_error(code, operation="GetRole", message="boom"):
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+def paginated(client, pages_by_operation):
+    """Make client.get_paginator(op).paginate(...).build_full_result() return canned results."""
+    def get_paginator(operation):
+        paginator = MagicMock()
+        result = pages_by_operation[operation]
+        if isinstance(result, Exception):
+            paginator.paginate.return_value.build_full_result.side_effect = result
+        else:
+            paginator.paginate.return_value.build_full_result.return_value = result
+        return paginator
+    client.get_paginator.side_effect = get_paginator
+    return client
+
+
+# --- recording group coverage ----------------------------------------------
+
+@pytest.mark.parametrize(
+    "group, covered",
+    [
+        # Legacy shape without recordingStrategy.
+        ({"allSupported": True, "includeGlobalResourceTypes": True}, True),
+        ({"allSupported": True, "includeGlobalResourceTypes": False}, False),
+        ({"allSupported": True}, False),
+        # Current shape that AWS returns for "all supported".
+        ({"allSupported": True, "includeGlobalResourceTypes": True, "resourceTypes": [],
+          "exclusionByResourceTypes": {"resourceTypes": []}, "recordingStrategy": {"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}}, True),
+        ({"allSupported": True, "includeGlobalResourceTypes": False, "resourceTypes": [],
+          "exclusionByResourceTypes": {"resourceTypes": []}, "recordingStrategy": {"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}}, False),
+        # Inclusion.
+        ({"allSupported": False, "resourceTypes": ["AWS::IAM::User", "AWS::IAM::Role"],
+          "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}}, True),
+        ({"allSupported": False, "resourceTypes": ["AWS::IAM::Role"],
+          "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}}, False),
+        ({"allSupported": False, "resourceTypes": ["AWS::IAM::User"]}, True),
+        ({"allSupported": False, "resourceTypes": []}, False),
+        # includeGlobalResourceTypes only matters with allSupported.
+        ({"allSupported": False, "includeGlobalResourceTypes": True, "resourceTypes": ["AWS::S3::Bucket"]}, False),
+        # Exclusion overrides the other fields.
+        ({"allSupported": False, "includeGlobalResourceTypes": False, "exclusionByResourceTypes": {"resourceTypes": ["AWS::EC2::Volume"]},
+          "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}}, True),
+        ({"allSupported": False, "exclusionByResourceTypes": {"resourceTypes": ["AWS::IAM::User"]},
+          "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}}, False),
+        ({"exclusionByResourceTypes": {}, "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}}, True),
+        ({}, False),
+        (None, False),
+    ],
+)
+def test_recording_group_covers(group, covered):
+    assert preflight.recording_group_covers(group) is covered
+
+
+# --- summary and problems ---------------------------------------------------
+
+def recorder(name="default", group=None, service_principal=None):
+    result = {"name": name, "roleARN": "arn:aws:iam::123456789012:role/config",
+              "recordingGroup": group or {"allSupported": True, "includeGlobalResourceTypes": True}}
+    if service_principal:
+        result["servicePrincipal"] = service_principal
+    return result
+
+
+def status(name="default", recording=True, last_status="Success"):
+    return {"name": name, "recording": recording, "lastStatus": last_status}
+
+
+def test_summary_of_a_healthy_region():
+    summary = preflight.summarize_config_recording([recorder()], [status()], [{"name": "default", "s3BucketName": "b"}])
+    assert summary == {
+        "recorder_exists": True, "recorder_name": "default", "recording": True, "records_iam_users": True,
+        "last_status": "Success", "last_error_code": None, "last_error_message": None,
+        "delivery_channel_exists": True, "delivery_channel_name": "default",
+    }
+    assert preflight.config_recording_problems(summary, recorder()["recordingGroup"], "eu-west-1") == []
+
+
+def test_summary_ignores_service_linked_recorders():
+    linked = recorder("AWSConfigurationRecorderForX", service_principal="x.amazonaws.com")
+    summary = preflight.summarize_config_recording([linked], [status("AWSConfigurationRecorderForX")], [])
+    assert summary["recorder_exists"] is False
+    assert summary["recording"] is False
+
+    own = recorder("mine")
+    summary = preflight.summarize_config_recording([linked, own], [status("AWSConfigurationRecorderForX"), status("mine", False)], [])
+    assert summary["recorder_name"] == "mine"
+    assert summary["recording"] is False
+
+
+def test_missing_recorder_is_a_problem_unless_allowed():
+    summary = preflight.summarize_config_recording([], [], [])
+    problems = preflight.config_recording_problems(summary, None, "eu-west-1")
+    assert len(problems) == 1
+    assert "no configuration recorder in region eu-west-1" in problems[0]
+    assert "target_account_create_config_recorder: true" in problems[0]
+    assert preflight.config_recording_problems(summary, None, "eu-west-1", allow_missing_recorder=True) == []
+
+
+def test_channel_without_recorder_is_a_problem_even_when_allowed():
+    summary = preflight.summarize_config_recording([], [], [{"name": "theirs"}])
+    problems = preflight.config_recording_problems(summary, None, "eu-west-1", allow_missing_recorder=True)
+    assert len(problems) == 1
+    assert "'theirs'" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "group, fix",
+    [
+        ({"allSupported": True, "includeGlobalResourceTypes": False}, "includeGlobalResourceTypes: true"),
+        ({"allSupported": False, "resourceTypes": ["AWS::S3::Bucket"]}, "add AWS::IAM::User"),
+        ({"exclusionByResourceTypes": {"resourceTypes": ["AWS::IAM::User"]},
+          "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}}, "remove AWS::IAM::User"),
+    ],
+)
+def test_stopped_recorder_without_iam_users_and_channel_lists_every_fix(group, fix):
+    rec = recorder(group=group)
+    summary = preflight.summarize_config_recording([rec], [status(recording=False)], [])
+    problems = preflight.config_recording_problems(summary, group, "ap-south-2", allow_missing_recorder=True)
+    assert len(problems) == 3
+    assert fix in problems[0] and "ap-south-2" in problems[0]
+    assert "put-delivery-channel" in problems[1]
+    assert "start-configuration-recorder --configuration-recorder-name default --region ap-south-2" in problems[2]
+
+
+def test_unknown_summary_has_every_key():
+    assert set(preflight.unknown_config_recording()) == set(preflight.summarize_config_recording([], [], []))
+
+
+def test_describe_calls_use_retries():
+    client = MagicMock()
+    client.describe_configuration_recorders.return_value = {"ConfigurationRecorders": [recorder()]}
+    client.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": [status()]}
+    client.describe_delivery_channels.return_value = {"DeliveryChannels": []}
+    assert preflight.describe_configuration_recorders(client) == [recorder()]
+    assert preflight.describe_configuration_recorder_statuses(client) == [status()]
+    assert preflight.describe_delivery_channels(client) == []
+    client.describe_configuration_recorders.assert_called_once_with(aws_retry=True)
+
+
+# --- errors -----------------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["AccessDenied", "AccessDeniedException", "AuthorizationError"])
+def test_denied_action_names_the_permission(code):
+    assert preflight.denied_action(client_error(code, "ListRoleTags"), "iam") == "iam:ListRoleTags"
+
+
+def test_denied_action_unwraps_amazon_aws_errors():
+    wrapped = AnsibleAWSError(message="Failed to get role", exception=client_error("AccessDenied", "GetRole"))
+    assert preflight.denied_action(wrapped, "iam") == "iam:GetRole"
+
+
+def test_other_errors_are_not_denials():
+    assert preflight.denied_action(client_error("ThrottlingException"), "iam") is None
+    assert preflight.denied_action(ValueError("x"), "iam") is None
+    assert preflight.denied_action(AnsibleAWSError(message="no exception"), "iam") is None
+
+
+# --- resource look-ups -------------------------------------------------------
+
+def test_find_iam_role_absent():
+    client = MagicMock()
+    client.get_role.side_effect = client_error("NoSuchEntity")
+    assert preflight.find_iam_role(client, "r") is None
+    client.get_paginator.assert_not_called()
+
+
+def test_find_iam_role_with_tags():
+    client = paginated(MagicMock(), {"list_role_tags": {"Tags": OWNER_TAGS}})
+    client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}}
+    assert preflight.find_iam_role(client, "r") == {
+        "arn": "arn:aws:iam::1:role/r", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+
+
+def test_find_iam_role_denied_keeps_the_error_code():
+    client = MagicMock()
+    client.get_role.side_effect = client_error("AccessDenied", "GetRole")
+    with pytest.raises(AnsibleAWSError) as raised:
+        preflight.find_iam_role(client, "r")
+    assert preflight.denied_action(raised.value, "iam") == "iam:GetRole"
+
+
+def ssm_client(owner="123456789012"):
+    client = MagicMock()
+    client.meta.partition = "aws"
+    client.meta.region_name = "eu-west-1"
+    client.describe_document.return_value = {"Document": {"Name": "Doc", "Owner": owner}}
+    client.list_tags_for_resource.return_value = {"TagList": [{"Key": "team", "Value": "x"}]}
+    return client
+
+
+def test_find_ssm_document():
+    client = ssm_client()
+    assert preflight.find_ssm_document(client, "Doc") == {
+        "arn": "arn:aws:ssm:eu-west-1:123456789012:document/Doc", "tags": {"team": "x"}, "reserved_by": None}
+    client.list_tags_for_resource.assert_called_once_with(ResourceType="Document", ResourceId="Doc", aws_retry=True)
+
+
+def test_find_ssm_document_absent():
+    client = ssm_client()
+    client.describe_document.side_effect = client_error("InvalidDocument", "DescribeDocument")
+    assert preflight.find_ssm_document(client, "Doc") is None
+
+
+def test_aws_published_document_is_reserved_and_not_tag_checked():
+    client = ssm_client(owner="Amazon")
+    found = preflight.find_ssm_document(client, "AWS-PublishSNSNotification")
+    assert found["reserved_by"].startswith("AWS")
+    client.list_tags_for_resource.assert_not_called()
+
+
+def config_client(describe):
+    client = paginated(MagicMock(), {"list_tags_for_resource": {"Tags": OWNER_TAGS}})
+    if isinstance(describe, Exception):
+        client.describe_config_rules.side_effect = describe
+    else:
+        client.describe_config_rules.return_value = {"ConfigRules": describe}
+    return client
+
+
+@pytest.mark.parametrize("describe", [client_error("NoSuchConfigRuleException", "DescribeConfigRules"), []])
+def test_find_config_rule_absent_both_ways(describe):
+    assert preflight.find_config_rule(config_client(describe), "rule") is None
+
+
+def test_find_config_rule_owned():
+    rule = {"ConfigRuleName": "rule", "ConfigRuleArn": "arn:aws:config:eu-west-1:1:config-rule/config-rule-abc"}
+    assert preflight.find_config_rule(config_client([rule]), "rule") == {
+        "arn": rule["ConfigRuleArn"], "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+
+
+def test_service_linked_rule_is_reserved():
+    rule = {"ConfigRuleName": "rule", "ConfigRuleArn": "arn:x", "CreatedBy": "securityhub.amazonaws.com"}
+    assert "securityhub.amazonaws.com" in preflight.find_config_rule(config_client([rule]), "rule")["reserved_by"]
+
+
+def test_sns_topic_arn_and_lookup():
+    arn = preflight.sns_topic_arn({"account": "123456789012", "partition": "aws-cn"}, "cn-north-1", "t")
+    assert arn == "arn:aws-cn:sns:cn-north-1:123456789012:t"
+    client = MagicMock()
+    client.list_tags_for_resource.return_value = {"Tags": []}
+    assert preflight.find_sns_topic(client, arn) == {"arn": arn, "tags": {}, "reserved_by": None}
+    client.get_topic_attributes.side_effect = client_error("NotFound", "GetTopicAttributes")
+    assert preflight.find_sns_topic(client, arn) is None
+
+
+def test_get_caller_identity():
+    client = MagicMock()
+    client.get_caller_identity.return_value = {"Account": "1", "Arn": "arn:aws-us-gov:sts::1:assumed-role/x/y", "UserId": "u"}
+    assert preflight.get_caller_identity(client) == {"account": "1", "partition": "aws-us-gov"}
+
+
+def kms_client(aliases, tags=None):
+    return paginated(MagicMock(), {
+        "list_aliases": {"Aliases": aliases},
+        "list_resource_tags": {"Tags": tags or []},
+    })
+
+
+def test_find_kms_alias_reads_the_target_key_tags():
+    alias = {"AliasName": "alias/aged-keys", "AliasArn": "arn:aws:kms:eu-west-1:1:alias/aged-keys", "TargetKeyId": "k-1"}
+    client = kms_client([{"AliasName": "alias/other"}, alias], [{"TagKey": "ManagedBy", "TagValue": "cloudsec.aged_keys"}])
+    found = preflight.find_kms_alias(client, "aged-keys")
+    assert found == {"arn": alias["AliasArn"], "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+
+
+def test_find_kms_alias_absent_and_aws_managed():
+    client = kms_client([{"AliasName": "alias/aws/sns", "AliasArn": "arn:a"}])
+    assert preflight.find_kms_alias(client, "alias/aged-keys") is None
+    assert preflight.find_kms_alias(client, "alias/aws/sns")["reserved_by"].startswith("AWS")
+
+
+def test_find_kms_alias_without_target_key():
+    client = kms_client([{"AliasName": "alias/x", "AliasArn": "arn:a"}])
+    assert preflight.find_kms_alias(client, "x") == {"arn": "arn:a", "tags": {}, "reserved_by": None}

@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from unittest.mock import MagicMock
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.cloudsec.aged_keys.plugins.modules import account_preflight as module_under_test
+
+OWNED = {"arn": "arn:x", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+FOREIGN = {"arn": "arn:y", "tags": {"team": "other"}, "reserved_by": None}
+RESERVED = {"arn": None, "tags": {}, "reserved_by": "AWS (a document published by Amazon)"}
+
+
+def client_error(code, operation):
+    return ClientError({"Error": {"Code": code, "Message": "no"}}, operation)
+
+
+def fake_module():
+    """A module whose client() hands out one MagicMock per service and records the services asked for."""
+    module = MagicMock()
+    clients = {}
+
+    def client(service, retry_decorator=None):
+        return clients.setdefault(service, MagicMock(name=service))
+    module.client.side_effect = client
+    return module, clients
+
+
+def requested_services(module):
+    return [call.args[0] for call in module.client.call_args_list]
+
+
+# --- results and problems ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    "found, looked_up, expected",
+    [
+        (None, True, {"exists": False, "owned": None, "arn": None}),
+        (OWNED, True, {"exists": True, "owned": True, "arn": "arn:x"}),
+        (FOREIGN, True, {"exists": True, "owned": False, "arn": "arn:y"}),
+        (None, False, {"exists": None, "owned": None, "arn": None}),
+    ],
+)
+def test_resource_result(found, looked_up, expected):
+    expected.update(type="iam_role", name="r")
+    assert module_under_test.resource_result("iam_role", "r", found, looked_up) == expected
+
+
+def test_resource_problem():
+    assert module_under_test.resource_problem("iam_role", "r", None, adopt=False) is None
+    assert module_under_test.resource_problem("iam_role", "r", OWNED, adopt=False) is None
+    assert module_under_test.resource_problem("iam_role", "r", FOREIGN, adopt=True) is None
+    message = module_under_test.resource_problem("sns_topic", "t", FOREIGN, adopt=False)
+    assert "SNS topic 't'" in message and "adopt=true" in message
+    # Adopting cannot take over what AWS owns.
+    assert "choose another name" in module_under_test.resource_problem("ssm_document", "AWS-X", RESERVED, adopt=True)
+
+
+def test_failure_message_numbers_every_problem():
+    message = module_under_test.failure_message("eu-west-1", ["first", "second"])
+    assert message == "Account preflight in region eu-west-1 found 2 problem(s): (1) first (2) second"
+
+
+# --- denials ------------------------------------------------------------------
+
+def test_denial_becomes_a_problem():
+    problems = []
+
+    def denied():
+        raise client_error("AccessDenied", "ListRoleTags")
+    assert module_under_test.call_or_note_denial(problems, "iam", "check the IAM role 'r'", denied) == (False, None)
+    assert len(problems) == 1
+    assert "iam:ListRoleTags" in problems[0] and "check the IAM role 'r'" in problems[0]
+
+
+def test_other_errors_are_raised():
+    def broken():
+        raise client_error("InternalFailure", "GetRole")
+    with pytest.raises(ClientError):
+        module_under_test.call_or_note_denial([], "iam", "x", broken)
+
+
+# --- orchestration ---------------------------------------------------------------
+
+def test_only_the_needed_clients_are_created(monkeypatch):
+    module, clients = fake_module()
+    reader = module_under_test.AwsReader(module)
+    monkeypatch.setattr(module_under_test.preflight, "find_ssm_document", lambda client, name: None)
+    problems = []
+    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "ssm_document", "name": "Doc"}, False, problems)
+    assert result == {"type": "ssm_document", "name": "Doc", "exists": False, "owned": None, "arn": None}
+    assert requested_services(module) == ["ssm"]
+    assert problems == []
+
+
+def test_sns_topic_uses_the_caller_account_once(monkeypatch):
+    module, clients = fake_module()
+    reader = module_under_test.AwsReader(module)
+    seen = []
+    monkeypatch.setattr(module_under_test.preflight, "get_caller_identity", lambda client: {"account": "123456789012", "partition": "aws"})
+    monkeypatch.setattr(module_under_test.preflight, "find_sns_topic", lambda client, arn: seen.append(arn) or FOREIGN)
+    problems = []
+    for name in ("a", "b"):
+        module_under_test.check_resource(reader, "eu-west-1", {"type": "sns_topic", "name": name}, False, problems)
+    assert seen == ["arn:aws:sns:eu-west-1:123456789012:a", "arn:aws:sns:eu-west-1:123456789012:b"]
+    assert sorted(set(requested_services(module))) == ["sns", "sts"]
+    assert len(problems) == 2
+
+
+def test_denied_resource_lookup_is_reported_not_raised():
+    module, clients = fake_module()
+    reader = module_under_test.AwsReader(module)
+    kms = reader.client("kms")
+    kms.get_paginator.return_value.paginate.return_value.build_full_result.side_effect = client_error("AccessDeniedException", "ListAliases")
+    problems = []
+    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "kms_alias", "name": "alias/k"}, False, problems)
+    assert result["exists"] is None
+    assert problems and "kms:ListAliases" in problems[0]
+
+
+def config_reader(recorders, statuses, channels):
+    module, clients = fake_module()
+    reader = module_under_test.AwsReader(module)
+    config = reader.client("config")
+    config.describe_configuration_recorders.return_value = {"ConfigurationRecorders": recorders}
+    config.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": statuses}
+    config.describe_delivery_channels.return_value = {"DeliveryChannels": channels}
+    return reader, config
+
+
+def test_check_config_recording_healthy():
+    group = {"allSupported": False, "resourceTypes": ["AWS::IAM::User"], "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}}
+    reader, _config = config_reader([{"name": "default", "recordingGroup": group}],
+                                    [{"name": "default", "recording": True, "lastStatus": "Success"}], [{"name": "default"}])
+    problems = []
+    summary = module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    assert problems == []
+    assert summary["records_iam_users"] is True and summary["recording"] is True
+
+
+def test_check_config_recording_names_the_fix_from_the_recording_group():
+    group = {"allSupported": True, "includeGlobalResourceTypes": False}
+    reader, _config = config_reader([{"name": "default", "recordingGroup": group}],
+                                    [{"name": "default", "recording": True}], [{"name": "default"}])
+    problems = []
+    module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    assert len(problems) == 1 and "includeGlobalResourceTypes: true" in problems[0]
+
+
+def test_check_config_recording_reports_each_denied_read():
+    reader, config = config_reader([], [], [])
+    config.describe_configuration_recorders.side_effect = client_error("AccessDeniedException", "DescribeConfigurationRecorders")
+    config.describe_delivery_channels.side_effect = client_error("AccessDeniedException", "DescribeDeliveryChannels")
+    problems = []
+    summary = module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    assert set(summary.values()) == {None}
+    assert len(problems) == 2
+    assert "config:DescribeConfigurationRecorders" in problems[0]
+    assert "config:DescribeDeliveryChannels" in problems[1]
+
+
+def test_failed_recording_is_a_warning():
+    module = MagicMock()
+    module_under_test.warn_about_failed_recording(module, {"last_status": "Failure", "recorder_name": "default",
+                                                           "last_error_code": "AccessDenied", "last_error_message": "bucket"})
+    module.warn.assert_called_once()
+    module.warn.reset_mock()
+    module_under_test.warn_about_failed_recording(module, {"last_status": "Success"})
+    module.warn.assert_not_called()
