@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Guard: the emulator patches moto internals; fail loudly when an upgrade moves them.
+
+If this fails after changing moto's version, review every patch in
+tests/emulator/aged_keys_emulator/ against the new moto before updating the pin.
+"""
+
+import inspect
+
+import moto
+import pytest
+from moto.config import exceptions as config_exceptions
+from moto.config import models as config_models
+from moto.config.responses import ConfigResponse
+from moto.core.responses import BaseResponse
+from moto.iam import models as iam_models
+from moto.iam import utils as iam_utils
+from moto.moto_server import werkzeug_app
+from moto.ssm import models as ssm_models
+
+from aged_keys_emulator import MOTO_VERSION, apply_patches
+from aged_keys_emulator.config_remediation import STORE_ATTRIBUTE
+
+ADDED_CONFIG_ACTIONS = ("put_remediation_configurations", "describe_remediation_configurations", "delete_remediation_configuration")
+
+
+def test_moto_is_the_pinned_version():
+    assert moto.__version__ == MOTO_VERSION == "5.2.5", "The emulator is written against moto 5.2.5 internals; re-check every patch before changing the pin"
+
+
+def signature_of(function):
+    return list(inspect.signature(getattr(function, "__aged_keys_original__", function)).parameters)
+
+
+@pytest.mark.parametrize("owner, name, parameters", [
+    (config_models.ConfigBackend, "describe_config_rules", ["self", "config_rule_names", "next_token"]),
+    (config_models.ConfigBackend, "delete_config_rule", ["self", "rule_name"]),
+    (config_models.ConfigBackend, "list_discovered_resources", ["self", "resource_type", "resource_ids", "resource_name", "limit", "next_token"]),
+    (config_models.ConfigRule, "modify_fields", ["self", "region", "config_rule", "tags"]),
+    (iam_models.User, "__init__", ["self", "account_id", "region_name", "name", "path"]),
+    (BaseResponse, "setup_class", ["self", "request", "full_url", "headers", "use_raw_body"]),
+])
+def test_patched_methods_keep_their_signature(owner, name, parameters):
+    assert signature_of(getattr(owner, name)) == parameters
+
+
+def test_module_attributes_we_rely_on_exist():
+    for module, names in (
+        (config_models, ["config_backends", "DEFAULT_PAGE_SIZE", "ConfigBackend", "ConfigRule"]),
+        (config_exceptions, ["InvalidParameterValueException", "NoSuchConfigRuleException", "ResourceInUseException", "ValidationException",
+                             "InvalidLimitException", "InvalidNextTokenException", "InvalidResourceParameters", "TooManyResourceIds"]),
+        (iam_models, ["iam_backends", "User", "get_account_id_from"]),
+        (iam_utils, ["generate_access_key_id_from_account_id"]),
+        (ssm_models, ["ssm_backends"]),
+        (werkzeug_app, ["DomainDispatcherApplication", "MotoRequestHandler", "create_backend_app"]),
+    ):
+        missing = [name for name in names if not hasattr(module, name)]
+        assert not missing, f"{module.__name__} no longer has {missing}"
+
+
+def test_response_attributes_we_rely_on_exist():
+    assert isinstance(inspect.getattr_static(ConfigResponse, "config_backend"), property)
+    for name in ("_get_action", "get_current_account", "call_action"):
+        assert inspect.isfunction(getattr(BaseResponse, name)), name
+    setup_source = inspect.getsource(BaseResponse.setup_class)
+    for assignment in ("self.body", "self.region =", "self.current_account ="):
+        assert assignment in setup_source, f"BaseResponse.setup_class no longer sets {assignment}"
+
+
+def test_backends_hold_the_state_we_read():
+    config_backend = config_models.ConfigBackend("eu-west-1", "123456789012")
+    for name in ("config_rules", "recorders", "account_id", "region_name", "partition"):
+        assert hasattr(config_backend, name), name
+    assert not hasattr(config_backend, STORE_ATTRIBUTE), "moto now has its own remediation state: review config_remediation.py"
+    assert hasattr(ssm_models.SimpleSystemManagerBackend("eu-west-1", "123456789012"), "_documents")
+    assert hasattr(iam_models.IAMBackend("aws", "123456789012"), "users")
+    recorder_status = config_models.ConfigRecorderStatus("default")
+    assert hasattr(recorder_status, "recording")
+    group = config_models.RecordingGroup()
+    for name in ("all_supported", "include_global_resource_types", "resource_types", "exclusion_by_resource_types", "recording_strategy"):
+        assert hasattr(group, name), name
+
+
+def test_reset_still_rebuilds_backend_state():
+    # /moto-api/reset relies on BaseBackend.reset emptying the instance dict, which is where the remediation store lives.
+    assert "self.__dict__ = {}" in inspect.getsource(config_models.ConfigBackend.reset)
+
+
+def test_dispatch_still_finds_response_methods_by_name():
+    apply_patches()
+    assert "method_names_from_class" in inspect.getsource(BaseResponse.call_action)
+    for action in ADDED_CONFIG_ACTIONS:
+        assert inspect.isfunction(getattr(ConfigResponse, action)), action
