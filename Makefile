@@ -8,6 +8,7 @@ INSTALLED := $(VENV)/.installed
 COLLECTION_LINK := .build/collections/ansible_collections/cloudsec/aged_keys
 PYTEST := $(BIN)/python -m pytest
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: venv demo test units integration sanity lint changelog benchmark clean
 

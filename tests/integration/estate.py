@@ -193,9 +193,9 @@ class Estate:
         command += list(args)
         env = self.emulator.environment()
         if show:
-            return subprocess.run(command, cwd=REPO, env=env).returncode
+            return subprocess.run(command, cwd=REPO, env=env, check=False).returncode
         env.update({"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_FORCE_COLOR": "0"})
-        completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+        completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
         return PlaybookRun(command, completed)
 
 
@@ -223,7 +223,8 @@ class PlaybookRun:
             for task in play.get("tasks", []):
                 for name, result in task.get("hosts", {}).items():
                     if host is None or name == host:
-                        yield task["task"]["name"], name, result
+                        # Role tasks are named "<role> : <task>"; keep the task's own name.
+                        yield task["task"]["name"].split(" : ", 1)[-1], name, result
 
     def changed_tasks(self, host=None):
         return [(task, name) for task, name, result in self.results(host) if result.get("changed")]

@@ -67,7 +67,7 @@ def test_moto_api_calls_are_not_logged(emulator):
 
 
 def test_concurrent_requests_each_write_one_whole_line(emulator):
-    clients = [emulator.client("sts") for _ in range(4)]
+    clients = [emulator.client("sts") for index in range(4)]
 
     def call_many():
         with ThreadPoolExecutor(max_workers=4) as pool:

@@ -1,0 +1,564 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: sns_topic
+version_added: 0.1.0
+short_description: Manage an encrypted Amazon SNS topic, its policy and its subscriptions
+description:
+  - Create, update and delete a standard SNS topic with its display name, KMS encryption,
+    access policy, delivery policy, subscriptions (with their attributes) and tags.
+  - This module exists because C(community.aws.sns_topic) cannot set server-side encryption
+    (C(KmsMasterKeyId)) and its check mode fails on a topic that does not exist yet. Here check
+    mode predicts the result without calling anything on a topic that is not there.
+  - Policies are compared as data (the access policy with C(amazon.aws)'s policy comparison), so
+    formatting and ordering never cause a change.
+  - Subscriptions waiting for their endpoint to confirm (email, HTTP/S) have no ARN yet. SNS
+    cannot remove them or change their attributes; the module reports them with
+    RV(sns_topic.subscriptions[].pending_confirmation=true) and a warning instead of failing.
+author:
+  - cloudsec.aged_keys maintainers (@cloudsec)
+options:
+  name:
+    description:
+      - Name of the topic in the account and region of the credentials, 1 to 256 letters,
+        digits, C(-) and C(_). FIFO topics are not supported.
+    type: str
+    required: true
+  state:
+    description:
+      - Whether the topic should exist. V(absent) deletes the topic and its subscriptions.
+    type: str
+    choices: [present, absent]
+    default: present
+  display_name:
+    description:
+      - Display name of the topic, used as the sender name of SMS and email messages.
+      - Leave unset to not manage it, V("") removes it.
+    type: str
+  kms_master_key_id:
+    description:
+      - The KMS key that encrypts messages at rest, as a key id, key ARN, alias name or alias ARN.
+      - It is compared exactly as given, because SNS returns exactly what was set. Use the same
+        spelling on every run.
+      - Publishers in other accounts need a customer-managed key; C(alias/aws/sns) cannot be shared.
+      - Leave unset to not manage encryption, V("") disables it.
+    type: str
+  policy:
+    description:
+      - The topic's access policy, as data.
+      - Leave unset to not manage it (a new topic then gets the SNS default policy).
+    type: dict
+  delivery_policy:
+    description:
+      - The topic's delivery policy (retries for HTTP/S endpoints), as data.
+      - Leave unset to not manage it, V({}) removes it.
+    type: dict
+  subscriptions:
+    description:
+      - Subscriptions of the topic. A subscription is identified by O(subscriptions[].protocol)
+        and O(subscriptions[].endpoint).
+      - Leave unset to not manage subscriptions.
+    type: list
+    elements: dict
+    suboptions:
+      protocol:
+        description: Delivery protocol.
+        type: str
+        required: true
+        choices: [application, email, email-json, firehose, http, https, lambda, sms, sqs]
+      endpoint:
+        description: Where messages go, for example an email address or a queue ARN.
+        type: str
+        required: true
+      attributes:
+        description:
+          - Subscription attributes. An attribute left unset is not managed.
+          - They are given to SNS when subscribing, so they also apply to a subscription that is
+            still pending confirmation; SNS does not show them until the endpoint confirms.
+        type: dict
+        suboptions:
+          raw_message_delivery:
+            description: Deliver the message without the SNS JSON envelope (C(RawMessageDelivery)).
+            type: bool
+          filter_policy:
+            description: Filter policy (C(FilterPolicy)) as data; V({}) removes it.
+            type: dict
+          filter_policy_scope:
+            description:
+              - What O(subscriptions[].attributes.filter_policy) applies to (C(FilterPolicyScope)).
+              - Only with O(subscriptions[].attributes.filter_policy); SNS uses V(MessageAttributes) by default.
+            type: str
+            choices: [MessageAttributes, MessageBody]
+          redrive_policy:
+            description:
+              - Dead-letter queue for undeliverable messages (C(RedrivePolicy)), a dictionary with the
+                key C(deadLetterTargetArn) set to an SQS queue ARN; V({}) removes it.
+            type: dict
+          delivery_policy:
+            description: Delivery policy of an HTTP/S subscription (C(DeliveryPolicy)); V({}) removes it.
+            type: dict
+          subscription_role_arn:
+            description: Role SNS assumes to write to a Firehose stream (C(SubscriptionRoleArn)); required for O(subscriptions[].protocol=firehose).
+            type: str
+  purge_subscriptions:
+    description:
+      - Remove subscriptions not listed in O(subscriptions). Only applies when O(subscriptions) is set.
+      - Pending subscriptions count as present. SNS cannot remove them; they are reported with
+        a warning and expire when not confirmed within three days.
+    type: bool
+    default: true
+  tags:
+    description:
+      - Tags for the topic. Leave unset to not manage tags other than the ownership tag.
+    type: dict
+  purge_tags:
+    description:
+      - Remove tags not listed in O(tags). The ownership tag is never removed.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+notes:
+  - The topic ARN is built from the caller's account (sts:GetCallerIdentity) and the region.
+  - The module calls sns:GetTopicAttributes, sns:ListTagsForResource, sns:ListSubscriptionsByTopic,
+    sns:GetSubscriptionAttributes, sns:CreateTopic, sns:SetTopicAttributes, sns:Subscribe, sns:Unsubscribe,
+    sns:SetSubscriptionAttributes, sns:TagResource, sns:UntagResource and sns:DeleteTopic.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - cloudsec.aged_keys.ownership
+"""
+
+EXAMPLES = r"""
+- name: Central topic, encrypted with a customer-managed key, that target accounts publish to
+  cloudsec.aged_keys.sns_topic:
+    name: aged-access-keys
+    display_name: Aged access keys
+    kms_master_key_id: alias/aged-access-keys
+    policy:
+      Version: "2012-10-17"
+      Statement:
+        - Sid: PublishFromOrganization
+          Effect: Allow
+          Principal: "*"
+          Action: sns:Publish
+          Resource: arn:aws:sns:eu-west-1:111122223333:aged-access-keys
+          Condition:
+            StringEquals:
+              aws:PrincipalOrgID: o-exampleorgid
+    subscriptions:
+      - protocol: email
+        endpoint: security-team@example.com
+      - protocol: sqs
+        endpoint: arn:aws:sqs:eu-west-1:111122223333:aged-access-keys
+        attributes:
+          raw_message_delivery: true
+    tags:
+      Purpose: aged-access-keys
+  register: topic
+
+- name: Turn encryption off and leave subscriptions as they are
+  cloudsec.aged_keys.sns_topic:
+    name: aged-access-keys
+    kms_master_key_id: ""
+
+- name: Delete the topic and its subscriptions
+  cloudsec.aged_keys.sns_topic:
+    name: aged-access-keys
+    state: absent
+"""
+
+RETURN = r"""
+sns_topic:
+  description: The topic after the change (predicted in check mode). Empty when O(state=absent).
+  returned: always
+  type: complex
+  contains:
+    arn:
+      description: Topic ARN.
+      type: str
+      returned: success
+      sample: arn:aws:sns:eu-west-1:111122223333:aged-access-keys
+    name:
+      description: Topic name.
+      type: str
+      returned: success
+      sample: aged-access-keys
+    display_name:
+      description: Display name, V("") when none.
+      type: str
+      returned: success
+    kms_master_key_id:
+      description: The KMS key as it was set, V("") when the topic is not encrypted.
+      type: str
+      returned: success
+      sample: alias/aged-access-keys
+    policy:
+      description: Access policy as data. In check mode, V(null) for a new topic without O(policy) (SNS picks a default).
+      type: dict
+      returned: success
+    delivery_policy:
+      description: Delivery policy as data, V(null) when none.
+      type: dict
+      returned: success
+    subscriptions:
+      description: Subscriptions of the topic.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        arn:
+          description: Subscription ARN; V(null) while pending confirmation, and in check mode for a new subscription.
+          type: str
+        protocol:
+          description: Delivery protocol.
+          type: str
+        endpoint:
+          description: Endpoint.
+          type: str
+        pending_confirmation:
+          description: Whether the endpoint has not confirmed yet (predicted for new subscriptions in check mode).
+          type: bool
+        attributes:
+          description: Managed attributes, in option names (empty while pending confirmation).
+          type: dict
+    tags:
+      description: Topic tags.
+      type: dict
+      returned: success
+      sample: {"ManagedBy": "cloudsec.aged_keys"}
+"""
+
+from copy import deepcopy
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
+
+# Protocols whose endpoint must confirm before the subscription gets an ARN.
+CONFIRMED_BY_ENDPOINT = ("email", "email-json", "http", "https")
+PROTOCOLS = ["application", "email", "email-json", "firehose", "http", "https", "lambda", "sms", "sqs"]
+
+
+# ---------------------------------------------------------------- validate
+
+
+def subscription_problems(subscriptions):
+    problems = []
+    seen = set()
+    for subscription in subscriptions or []:
+        key = sns.subscription_key(subscription["protocol"], subscription["endpoint"])
+        if key in seen:
+            problems.append("subscriptions lists {0} {1} more than once: keep one entry.".format(*key))
+        seen.add(key)
+        attributes = subscription.get("attributes") or {}
+        if subscription["protocol"] == "firehose" and not attributes.get("subscription_role_arn"):
+            problems.append("The firehose subscription to {1} needs attributes.subscription_role_arn.".format(*key))
+        if attributes.get("filter_policy_scope") and attributes.get("filter_policy") is None:
+            problems.append("The subscription {0} {1} sets filter_policy_scope without filter_policy: set both.".format(*key))
+    return problems
+
+
+def validate_params(params):
+    """Problems with the options, found before any API call."""
+    problems = [sns.topic_name_problem(params["name"])]
+    if params["state"] == "present":
+        problems.extend(subscription_problems(params["subscriptions"]))
+    return [problem for problem in problems if problem]
+
+
+# ---------------------------------------------------------------- describe
+
+
+def describe_topic(client, arn):
+    """The topic as a normalised dict with its subscriptions and tags, or None when it does not exist."""
+    attributes = sns.get_topic_attributes(client, arn)
+    if attributes is None:
+        return None
+    topic = {"arn": arn, "name": arn.split(":")[-1]}
+    topic.update(sns.topic_attributes_from_aws(attributes))
+    topic["subscriptions"] = sns.describe_subscriptions(client, arn)
+    topic["tags"] = sns.list_topic_tags(client, arn)
+    return topic
+
+
+# ---------------------------------------------------------------- compare
+
+
+def desired_topic_attributes(params):
+    return dict((option, params[option]) for option, _aws_name, _kind in sns.TOPIC_ATTRIBUTES)
+
+
+def topic_attribute_changes(topic, params):
+    """SNS attribute name -> new value for the managed topic attributes that differ."""
+    return sns.attribute_changes(topic, desired_topic_attributes(params), sns.TOPIC_ATTRIBUTES)
+
+
+def desired_subscriptions(subscriptions):
+    """Requested subscriptions keyed by (protocol, endpoint), in request order."""
+    desired = {}
+    for subscription in subscriptions:
+        key = sns.subscription_key(subscription["protocol"], subscription["endpoint"])
+        desired[key] = {"protocol": key[0], "endpoint": key[1], "attributes": subscription.get("attributes")}
+    return desired
+
+
+def pending_message(subscription, what):
+    return (
+        "SNS subscription {protocol} {endpoint} is pending confirmation, so SNS cannot {what} it yet. "
+        "It was left as it is; confirm it from the endpoint (or let it expire after three days) and re-run."
+    ).format(what=what, **subscription)
+
+
+def plan_subscriptions(current, requested, purge):
+    """What to do with subscriptions: dict(add, remove, update=[(subscription, changes)], warnings)."""
+    plan = {"add": [], "remove": [], "update": [], "warnings": []}
+    desired = desired_subscriptions(requested)
+    existing = dict((sns.subscription_key_of(subscription), subscription) for subscription in current)
+    for key, subscription in existing.items():
+        if key in desired:
+            plan_existing_subscription(plan, subscription, desired[key]["attributes"])
+        elif purge and subscription["pending_confirmation"]:
+            plan["warnings"].append(pending_message(subscription, "remove"))
+        elif purge:
+            plan["remove"].append(subscription)
+    plan["add"] = [subscription for key, subscription in desired.items() if key not in existing]
+    return plan
+
+
+def plan_existing_subscription(plan, subscription, attributes):
+    if not attributes:
+        return
+    if subscription["pending_confirmation"]:
+        plan["warnings"].append(pending_message(subscription, "show or change the attributes of"))
+        return
+    changes = sns.attribute_changes(subscription["attributes"], attributes, sns.SUBSCRIPTION_ATTRIBUTES)
+    if changes:
+        plan["update"].append((subscription, changes))
+
+
+def tag_changes(current_tags, tags, purge_tags):
+    """(tags to set, keys to remove): the ownership tag always; unmanaged tags (None) never purge anything."""
+    return compare_aws_tags(current_tags or {}, with_owner_tag(tags), purge_tags and tags is not None)
+
+
+def ownership_problem(topic, adopt):
+    if topic is None or adopt or is_owned(topic["tags"]):
+        return None
+    return not_owned_message("SNS topic", topic["name"])
+
+
+# ---------------------------------------------------------------- apply
+
+
+def predicted_subscription(subscription, arn=None):
+    return {
+        "arn": arn,
+        "protocol": subscription["protocol"],
+        "endpoint": subscription["endpoint"],
+        "pending_confirmation": subscription["protocol"] in CONFIRMED_BY_ENDPOINT,
+        "attributes": dict((key, value) for key, value in (subscription["attributes"] or {}).items() if value is not None),
+    }
+
+
+def create_topic(client, arn, params, check_mode):
+    """Create the topic with its attributes and tags; returns (True, predicted topic without subscriptions)."""
+    attributes = dict((name, value) for name, value in topic_attribute_changes({}, params).items() if value)
+    tags = with_owner_tag(params["tags"])
+    if not check_mode:
+        arn = sns.create_topic(client, params["name"], attributes, tags)
+    topic = {"arn": arn, "name": params["name"], "subscriptions": [], "tags": tags}
+    topic.update(sns.topic_attributes_from_aws(attributes))
+    return True, topic
+
+
+def ensure_topic_attributes(client, topic, params, check_mode):
+    changes = topic_attribute_changes(topic, params)
+    if not changes:
+        return False, topic
+    if not check_mode:
+        for name, value in changes.items():
+            sns.set_topic_attribute(client, topic["arn"], name, value)
+    updated = deepcopy(topic)
+    updated.update(dict((option, params[option]) for option, aws_name, _kind in sns.TOPIC_ATTRIBUTES if aws_name in changes))
+    updated["delivery_policy"] = updated["delivery_policy"] or None
+    return True, updated
+
+
+def apply_subscription_plan(client, topic_arn, plan, check_mode):
+    """Carry out a plan; returns the subscriptions it added, as predicted."""
+    added = []
+    for subscription in plan["remove"]:
+        if not check_mode:
+            sns.unsubscribe(client, subscription["arn"])
+    for subscription, changes in plan["update"]:
+        if not check_mode:
+            for name, value in changes.items():
+                sns.set_subscription_attribute(client, subscription["arn"], name, value)
+    for subscription in plan["add"]:
+        arn = None
+        if not check_mode:
+            # An empty value removes an attribute, which a new subscription does not have anyway.
+            attributes = dict((name, value) for name, value in sns.subscription_attributes_to_aws(subscription["attributes"]).items() if value != "")
+            arn = sns.subscribe(client, topic_arn, subscription["protocol"], subscription["endpoint"], attributes)
+        added.append(predicted_subscription(subscription, arn))
+    return added
+
+
+def subscriptions_after(current, plan, added, requested):
+    """The subscriptions once a plan is carried out."""
+    removed = set(sns.subscription_key_of(subscription) for subscription in plan["remove"])
+    updated = set(sns.subscription_key_of(subscription) for subscription, _changes in plan["update"])
+    wanted = desired_subscriptions(requested)
+    result = []
+    for subscription in current:
+        key = sns.subscription_key_of(subscription)
+        if key in removed:
+            continue
+        subscription = deepcopy(subscription)
+        if key in updated:
+            subscription["attributes"].update((option, value) for option, value in wanted[key]["attributes"].items() if value is not None)
+        result.append(subscription)
+    return result + added
+
+
+def ensure_subscriptions(client, topic, params, check_mode):
+    """Returns (changed, topic, warnings)."""
+    if params["subscriptions"] is None:
+        return False, topic, []
+    plan = plan_subscriptions(topic["subscriptions"], params["subscriptions"], params["purge_subscriptions"])
+    if not (plan["add"] or plan["remove"] or plan["update"]):
+        return False, topic, plan["warnings"]
+    added = apply_subscription_plan(client, topic["arn"], plan, check_mode)
+    updated = deepcopy(topic)
+    updated["subscriptions"] = subscriptions_after(topic["subscriptions"], plan, added, params["subscriptions"])
+    return True, updated, plan["warnings"]
+
+
+def ensure_tags(client, topic, tags, purge_tags, check_mode):
+    tags_to_set, tag_keys_to_unset = tag_changes(topic["tags"], tags, purge_tags)
+    if not tags_to_set and not tag_keys_to_unset:
+        return False, topic
+    if not check_mode:
+        sns.untag_topic(client, topic["arn"], tag_keys_to_unset)
+        sns.tag_topic(client, topic["arn"], tags_to_set)
+    updated = deepcopy(topic)
+    updated["tags"] = dict((key, value) for key, value in topic["tags"].items() if key not in tag_keys_to_unset)
+    updated["tags"].update(tags_to_set)
+    return True, updated
+
+
+def ensure_present(client, topic, arn, params, check_mode):
+    """Returns (changed, topic after the change, warnings)."""
+    if topic is None:
+        changed, topic = create_topic(client, arn, params, check_mode)
+    else:
+        attributes_changed, topic = ensure_topic_attributes(client, topic, params, check_mode)
+        tags_changed, topic = ensure_tags(client, topic, params["tags"], params["purge_tags"], check_mode)
+        changed = attributes_changed or tags_changed
+    subscriptions_changed, topic, warnings = ensure_subscriptions(client, topic, params, check_mode)
+    return changed or subscriptions_changed, topic, warnings
+
+
+def ensure_absent(client, topic, check_mode):
+    """Delete the topic (SNS deletes its subscriptions with it); returns changed."""
+    if topic is None:
+        return False
+    if not check_mode:
+        sns.delete_topic(client, topic["arn"])
+    return True
+
+
+def ensure_state(module, client, before, arn, params):
+    """(changed, after, warnings) for the requested state; a topic someone else owns is left alone."""
+    problem = ownership_problem(before, params["adopt"])
+    if problem and params["state"] == "present":
+        module.fail_json(msg=problem)
+    if problem:
+        return False, before, [problem]
+    if params["state"] == "absent":
+        return ensure_absent(client, before, module.check_mode), None, []
+    return ensure_present(client, before, arn, params, module.check_mode)
+
+
+# ---------------------------------------------------------------- main
+
+
+def argument_spec():
+    subscription_attributes = dict(
+        raw_message_delivery=dict(type="bool"),
+        filter_policy=dict(type="dict"),
+        filter_policy_scope=dict(type="str", choices=["MessageAttributes", "MessageBody"]),
+        redrive_policy=dict(type="dict"),
+        delivery_policy=dict(type="dict"),
+        subscription_role_arn=dict(type="str"),
+    )
+    subscription = dict(
+        protocol=dict(type="str", required=True, choices=PROTOCOLS),
+        endpoint=dict(type="str", required=True),
+        attributes=dict(type="dict", options=subscription_attributes),
+    )
+    return dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        display_name=dict(type="str"),
+        kms_master_key_id=dict(type="str", no_log=False),
+        policy=dict(type="dict"),
+        delivery_policy=dict(type="dict"),
+        subscriptions=dict(type="list", elements="dict", options=subscription),
+        purge_subscriptions=dict(type="bool", default=True),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=True),
+        adopt=dict(type="bool", default=False),
+    )
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    problems = validate_params(params)
+    if problems:
+        module.fail_json(msg=" ".join(problems))
+
+    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
+    account_id, partition = get_aws_account_info(module)
+    arn = sns.topic_arn(partition, client.meta.region_name, account_id, params["name"])
+    try:
+        before = describe_topic(client, arn)
+        changed, after, warnings = ensure_state(module, client, before, arn, params)
+        if changed and after and not module.check_mode:
+            after = describe_topic(client, arn)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+
+    for warning in warnings:
+        module.warn(warning)
+    result = {"changed": changed, "sns_topic": after or {}}
+    if module._diff:
+        result["diff"] = {"before": before or {}, "after": after or {}}
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+from unittest.mock import MagicMock
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
+from ansible_collections.cloudsec.aged_keys.plugins.modules import sns_topic
+
+OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
+TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:aged-keys"
+QUEUE = "arn:aws:sqs:eu-west-1:123456789012:q"
+POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}]}
+
+
+def client_error(code):
+    return ClientError({"Error": {"Code": code, "Message": code}}, "Operation")
+
+
+def attributes(**values):
+    result = dict.fromkeys(["raw_message_delivery", "filter_policy", "filter_policy_scope", "redrive_policy", "delivery_policy", "subscription_role_arn"])
+    result.update(values)
+    return result
+
+
+def requested(protocol, endpoint, **attrs):
+    return {"protocol": protocol, "endpoint": endpoint, "attributes": attributes(**attrs) if attrs else None}
+
+
+def existing(protocol, endpoint, arn="sub-arn", pending=False, **attrs):
+    return {"arn": None if pending else arn, "protocol": protocol, "endpoint": endpoint, "pending_confirmation": pending, "attributes": attrs}
+
+
+def params(**overrides):
+    values = {
+        "name": "aged-keys",
+        "state": "present",
+        "display_name": None,
+        "kms_master_key_id": None,
+        "policy": None,
+        "delivery_policy": None,
+        "subscriptions": None,
+        "purge_subscriptions": True,
+        "tags": None,
+        "purge_tags": True,
+        "adopt": False,
+    }
+    values.update(overrides)
+    return values
+
+
+def current(**overrides):
+    topic = {
+        "arn": TOPIC_ARN,
+        "name": "aged-keys",
+        "display_name": "",
+        "kms_master_key_id": "alias/aged",
+        "policy": POLICY,
+        "delivery_policy": None,
+        "subscriptions": [],
+        "tags": dict(OWNER_TAGS),
+    }
+    topic.update(overrides)
+    return topic
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_valid_params():
+    assert sns_topic.validate_params(params(subscriptions=[requested("email", "a@example.com")])) == []
+
+
+def test_invalid_params_reported_together():
+    problems = sns_topic.validate_params(params(name="bad name", subscriptions=[
+        requested("email", "a@example.com"),
+        requested("email", "a@example.com"),
+        requested("firehose", "arn:aws:firehose:eu-west-1:1:deliverystream/x"),
+        requested("sqs", QUEUE, filter_policy_scope="MessageBody"),
+    ]))
+    assert len(problems) == 4
+    assert any("more than once" in p for p in problems)
+    assert any("subscription_role_arn" in p for p in problems)
+    assert any("filter_policy_scope without filter_policy" in p for p in problems)
+
+
+def test_duplicate_sms_numbers_detected_after_canonicalisation():
+    assert sns_topic.subscription_problems([requested("sms", "+1 555 0100"), requested("sms", "+15550100")])
+
+
+def test_subscriptions_not_validated_for_absent():
+    assert sns_topic.validate_params(params(state="absent", subscriptions=[requested("firehose", "x")])) == []
+
+
+# ---------------------------------------------------------------- compare
+
+
+def test_topic_attribute_changes():
+    assert sns_topic.topic_attribute_changes(current(), params()) == {}
+    changes = sns_topic.topic_attribute_changes(current(), params(kms_master_key_id="alias/other", policy=POLICY, display_name="Aged"))
+    assert changes == {"DisplayName": "Aged", "KmsMasterKeyId": "alias/other"}
+
+
+def test_policy_change_detected():
+    other = dict(POLICY, Statement=[dict(POLICY["Statement"][0], Effect="Deny")])
+    assert json.loads(sns_topic.topic_attribute_changes(current(), params(policy=other))["Policy"]) == other
+
+
+def test_plan_adds_removes_and_updates():
+    plan = sns_topic.plan_subscriptions(
+        [existing("sqs", QUEUE, raw_message_delivery=False), existing("email", "old@example.com", arn="old-arn")],
+        [requested("sqs", QUEUE, raw_message_delivery=True), requested("email", "new@example.com")],
+        purge=True,
+    )
+    assert [s["endpoint"] for s in plan["add"]] == ["new@example.com"]
+    assert [s["arn"] for s in plan["remove"]] == ["old-arn"]
+    assert plan["update"] == [(existing("sqs", QUEUE, raw_message_delivery=False), {"RawMessageDelivery": "true"})]
+    assert plan["warnings"] == []
+
+
+def test_plan_without_purge_keeps_unlisted():
+    plan = sns_topic.plan_subscriptions([existing("email", "old@example.com")], [], purge=False)
+    assert plan == {"add": [], "remove": [], "update": [], "warnings": []}
+
+
+def test_plan_pending_subscriptions_count_as_present_and_are_reported():
+    plan = sns_topic.plan_subscriptions(
+        [existing("email", "a@example.com", pending=True), existing("email", "b@example.com", pending=True)],
+        [requested("email", "a@example.com", raw_message_delivery=True)],
+        purge=True,
+    )
+    assert plan["add"] == [] and plan["remove"] == [] and plan["update"] == []
+    assert len(plan["warnings"]) == 2
+    assert "pending confirmation" in plan["warnings"][0] and "b@example.com" in plan["warnings"][1]
+
+
+def test_plan_ignores_unmanaged_attributes():
+    plan = sns_topic.plan_subscriptions([existing("sqs", QUEUE, raw_message_delivery=True)], [requested("sqs", QUEUE)], purge=True)
+    assert plan["update"] == []
+
+
+def test_tag_changes_keep_ownership():
+    assert sns_topic.tag_changes(dict(OWNER_TAGS, a="1"), {}, True) == ({}, ["a"])
+    assert sns_topic.tag_changes({"a": "1"}, None, True) == (OWNER_TAGS, [])
+
+
+def test_ownership_problem():
+    assert sns_topic.ownership_problem(current(), False) is None
+    assert sns_topic.ownership_problem(current(tags={}), True) is None
+    assert "SNS topic 'aged-keys'" in sns_topic.ownership_problem(current(tags={}), False)
+
+
+# ---------------------------------------------------------------- apply
+
+
+def test_check_mode_create_calls_nothing():
+    client = MagicMock()
+    changed, topic, warnings = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
+        kms_master_key_id="alias/aged", policy=POLICY, tags={"a": "b"},
+        subscriptions=[requested("email", "a@example.com"), requested("sqs", QUEUE, raw_message_delivery=True)],
+    ), True)
+    assert changed and warnings == []
+    assert topic["arn"] == TOPIC_ARN and topic["kms_master_key_id"] == "alias/aged" and topic["policy"] == POLICY
+    assert topic["tags"] == dict(OWNER_TAGS, a="b")
+    assert [(s["protocol"], s["pending_confirmation"], s["attributes"]) for s in topic["subscriptions"]] == [
+        ("email", True, {}), ("sqs", False, {"raw_message_delivery": True})]
+    assert client.method_calls == []
+
+
+def test_create_sends_attributes_tags_then_subscribes():
+    client = MagicMock()
+    client.create_topic.return_value = {"TopicArn": TOPIC_ARN}
+    client.subscribe.return_value = {"SubscriptionArn": TOPIC_ARN + ":1"}
+    changed, topic, _warnings = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
+        kms_master_key_id="alias/aged", display_name="", subscriptions=[requested("sqs", QUEUE, raw_message_delivery=True, filter_policy={})],
+    ), False)
+    assert changed
+    create = client.create_topic.call_args.kwargs
+    assert create["Attributes"] == {"KmsMasterKeyId": "alias/aged"}
+    assert create["Tags"] == [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}]
+    client.subscribe.assert_called_once_with(aws_retry=True, TopicArn=TOPIC_ARN, Protocol="sqs", Endpoint=QUEUE,
+                                             ReturnSubscriptionArn=True, Attributes={"RawMessageDelivery": "true"})
+    assert topic["subscriptions"][0]["arn"] == TOPIC_ARN + ":1"
+
+
+def test_update_sets_only_changed_attributes():
+    client = MagicMock()
+    changed, topic, _warnings = sns_topic.ensure_present(client, current(), TOPIC_ARN, params(kms_master_key_id="", policy=POLICY), False)
+    assert changed and topic["kms_master_key_id"] == ""
+    client.set_topic_attributes.assert_called_once_with(TopicArn=TOPIC_ARN, AttributeName="KmsMasterKeyId", AttributeValue="", aws_retry=True)
+
+
+def test_unchanged_topic_makes_no_calls():
+    client = MagicMock()
+    topic = current(subscriptions=[existing("sqs", QUEUE, raw_message_delivery=True)])
+    changed, after, _warnings = sns_topic.ensure_present(client, topic, TOPIC_ARN, params(
+        kms_master_key_id="alias/aged", policy=POLICY, subscriptions=[requested("sqs", QUEUE, raw_message_delivery=True)],
+    ), False)
+    assert not changed and after == topic
+    assert client.method_calls == []
+
+
+def test_subscription_changes_applied_and_predicted():
+    client = MagicMock()
+    topic = current(subscriptions=[
+        existing("sqs", QUEUE, arn="q-arn", raw_message_delivery=False, filter_policy_scope="MessageAttributes"),
+        existing("email", "old@example.com", arn="old-arn"),
+        existing("email", "pending@example.com", pending=True),
+    ])
+    changed, after, warnings = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[
+        requested("sqs", QUEUE, raw_message_delivery=True, filter_policy={"a": ["b"]}, filter_policy_scope="MessageBody"),
+    ]), False)
+    assert changed and len(warnings) == 1
+    client.unsubscribe.assert_called_once_with(SubscriptionArn="old-arn", aws_retry=True)
+    names = [c.kwargs["AttributeName"] for c in client.set_subscription_attributes.call_args_list]
+    assert names == ["FilterPolicyScope", "FilterPolicy", "RawMessageDelivery"]
+    assert [s["endpoint"] for s in after["subscriptions"]] == [QUEUE, "pending@example.com"]
+    assert after["subscriptions"][0]["attributes"] == {"raw_message_delivery": True, "filter_policy": {"a": ["b"]}, "filter_policy_scope": "MessageBody"}
+    assert topic["subscriptions"][0]["attributes"]["raw_message_delivery"] is False
+
+
+def test_subscription_changes_check_mode_calls_nothing():
+    client = MagicMock()
+    topic = current(subscriptions=[existing("email", "old@example.com", arn="old-arn")])
+    changed, after, _warnings = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[requested("email", "new@example.com")]), True)
+    assert changed and [s["endpoint"] for s in after["subscriptions"]] == ["new@example.com"]
+    assert client.method_calls == []
+
+
+def test_unmanaged_subscriptions_left_alone():
+    client = MagicMock()
+    topic = current(subscriptions=[existing("email", "old@example.com")])
+    assert sns_topic.ensure_subscriptions(client, topic, params(), False) == (False, topic, [])
+
+
+def test_tags_applied():
+    client = MagicMock()
+    changed, topic = sns_topic.ensure_tags(client, current(tags=dict(OWNER_TAGS, old="1")), {"new": "2"}, True, False)
+    assert changed and topic["tags"] == dict(OWNER_TAGS, new="2")
+    client.untag_resource.assert_called_once_with(ResourceArn=TOPIC_ARN, TagKeys=["old"], aws_retry=True)
+    client.tag_resource.assert_called_once_with(ResourceArn=TOPIC_ARN, Tags=[{"Key": "new", "Value": "2"}], aws_retry=True)
+
+
+def test_absent():
+    client = MagicMock()
+    assert sns_topic.ensure_absent(client, None, False) is False
+    assert sns_topic.ensure_absent(client, current(), True) is True
+    assert client.method_calls == []
+    assert sns_topic.ensure_absent(client, current(), False) is True
+    client.delete_topic.assert_called_once_with(TopicArn=TOPIC_ARN, aws_retry=True)
+
+
+def test_describe_missing_topic():
+    client = MagicMock()
+    client.get_topic_attributes.side_effect = client_error("NotFound")
+    assert sns_topic.describe_topic(client, TOPIC_ARN) is None
+    assert not client.get_paginator.called
+
+
+def test_describe_topic():
+    client = MagicMock()
+    client.get_topic_attributes.return_value = {"Attributes": {"DisplayName": "Aged", "KmsMasterKeyId": "alias/aged", "Policy": json.dumps(POLICY)}}
+    client.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {"Subscriptions": []}
+    client.list_tags_for_resource.return_value = {"Tags": [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}]}
+    assert sns_topic.describe_topic(client, TOPIC_ARN) == current(display_name="Aged")
+
+
+@pytest.mark.parametrize("protocol, pending", [("email", True), ("https", True), ("sqs", False), ("lambda", False)])
+def test_predicted_pending_confirmation(protocol, pending):
+    assert sns_topic.predicted_subscription(requested(protocol, "x"))["pending_confirmation"] is pending
