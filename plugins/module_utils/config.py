@@ -375,3 +375,214 @@ def delete_remediation_configuration(client, rule_name, resource_type=None):
         kwargs["ResourceType"] = resource_type
     client.delete_remediation_configuration(aws_retry=True, **kwargs)
     return True
+
+
+# ---------------------------------------------------------------- configuration recorder: shapes
+
+# AWS Config's service-linked role (IAM User Guide, "AWS services that work with IAM";
+# AWS Config Developer Guide, "Using Service-Linked Roles for AWS Config").
+CONFIG_SERVICE_NAME = "config.amazonaws.com"
+CONFIG_SERVICE_LINKED_ROLE_NAME = "AWSServiceRoleForConfig"
+CONFIG_SERVICE_LINKED_ROLE_PATH = "/aws-service-role/config.amazonaws.com/"
+INCLUSION_BY_RESOURCE_TYPES = "INCLUSION_BY_RESOURCE_TYPES"
+
+
+class ConfigRecorderErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleConfigError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            ["NoSuchConfigurationRecorderException", "NoSuchDeliveryChannelException", "ResourceNotFoundException"]
+        )
+
+
+def config_service_linked_role_arn(partition, account_id):
+    """The ARN AWS gives AWS Config's service-linked role in an account."""
+    return "arn:{0}:iam::{1}:role{2}{3}".format(partition, account_id, CONFIG_SERVICE_LINKED_ROLE_PATH, CONFIG_SERVICE_LINKED_ROLE_NAME)
+
+
+def inclusion_recording_group(resource_types):
+    """A RecordingGroup that records exactly these resource types.
+
+    Global IAM types such as AWS::IAM::User are listed in resourceTypes like any other:
+    includeGlobalResourceTypes only applies together with allSupported (AWS Config API
+    reference, RecordingGroup and RecordingStrategy).
+    """
+    return {
+        "allSupported": False,
+        "includeGlobalResourceTypes": False,
+        "resourceTypes": sorted(set(resource_types)),
+        "recordingStrategy": {"useOnly": INCLUSION_BY_RESOURCE_TYPES},
+    }
+
+
+def normalize_recording_group(group):
+    group = group or {}
+    return {
+        "all_supported": bool(group.get("allSupported")),
+        "include_global_resource_types": bool(group.get("includeGlobalResourceTypes")),
+        "resource_types": sorted(group.get("resourceTypes") or []),
+        "excluded_resource_types": sorted((group.get("exclusionByResourceTypes") or {}).get("resourceTypes") or []),
+        "recording_strategy": (group.get("recordingStrategy") or {}).get("useOnly"),
+    }
+
+
+def normalize_delivery_channel(channel):
+    """A DescribeDeliveryChannels entry in the module's return format, or None."""
+    if not channel:
+        return None
+    return {
+        "name": channel.get("name"),
+        "s3_bucket_name": channel.get("s3BucketName"),
+        "s3_key_prefix": channel.get("s3KeyPrefix"),
+        "s3_kms_key_arn": channel.get("s3KmsKeyArn"),
+        "sns_topic_arn": channel.get("snsTopicARN"),
+        "delivery_frequency": (channel.get("configSnapshotDeliveryProperties") or {}).get("deliveryFrequency"),
+    }
+
+
+def delivery_channel_to_boto3(channel):
+    """The DeliveryChannel argument of PutDeliveryChannel; unset fields are left out (AWS rejects empty strings)."""
+    request = {"name": channel["name"], "s3BucketName": channel["s3_bucket_name"]}
+    if channel.get("s3_key_prefix"):
+        request["s3KeyPrefix"] = channel["s3_key_prefix"]
+    if channel.get("s3_kms_key_arn"):
+        request["s3KmsKeyArn"] = channel["s3_kms_key_arn"]
+    if channel.get("sns_topic_arn"):
+        request["snsTopicARN"] = channel["sns_topic_arn"]
+    if channel.get("delivery_frequency"):
+        request["configSnapshotDeliveryProperties"] = {"deliveryFrequency": channel["delivery_frequency"]}
+    return request
+
+
+def normalize_configuration_recorder(recorder, status, tags):
+    """A DescribeConfigurationRecorders entry, its status and tags in the module's return format."""
+    return {
+        "name": recorder.get("name"),
+        # Older endpoints do not return the ARN; recorders then have no readable tags.
+        "arn": recorder.get("arn"),
+        "role_arn": recorder.get("roleARN"),
+        "recording_group": normalize_recording_group(recorder.get("recordingGroup")),
+        "recording": bool((status or {}).get("recording")),
+        "tags": tags or {},
+    }
+
+
+# ---------------------------------------------------------------- configuration recorder: API
+
+
+@ConfigRecorderErrorHandler.common_error_handler("describe configuration recorders")
+def list_configuration_recorders(client):
+    """Every recorder of the region, raw, including service-linked ones."""
+    return client.describe_configuration_recorders(aws_retry=True).get("ConfigurationRecorders", [])
+
+
+@ConfigRecorderErrorHandler.list_error_handler("describe configuration recorder status")
+def get_configuration_recorder_status(client, name):
+    """The raw status of a recorder, or None."""
+    statuses = client.describe_configuration_recorder_status(ConfigurationRecorderNames=[name], aws_retry=True)
+    for status in statuses.get("ConfigurationRecordersStatus", []):
+        if status.get("name") == name:
+            return status
+    return None
+
+
+@ConfigRecorderErrorHandler.list_error_handler("list tags of configuration recorder", {})
+@AWSRetry.jittered_backoff()
+def list_configuration_recorder_tags(client, arn):
+    paginator = client.get_paginator("list_tags_for_resource")
+    return boto3_tag_list_to_ansible_dict(paginator.paginate(ResourceArn=arn).build_full_result().get("Tags", []))
+
+
+@ConfigRecorderErrorHandler.common_error_handler("describe delivery channels")
+def list_delivery_channels(client):
+    """The region's delivery channels (AWS allows one), raw."""
+    return client.describe_delivery_channels(aws_retry=True).get("DeliveryChannels", [])
+
+
+@ConfigRecorderErrorHandler.common_error_handler("create configuration recorder")
+# A service-linked role that was just created takes a few seconds to become usable.
+@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["InvalidRoleException"])
+def put_configuration_recorder(client, name, role_arn, resource_types, tags):
+    """Create a recorder that records only resource_types. Tags are only applied at creation."""
+    client.put_configuration_recorder(
+        ConfigurationRecorder={"name": name, "roleARN": role_arn, "recordingGroup": inclusion_recording_group(resource_types)},
+        Tags=ansible_dict_to_boto3_tag_list(tags),
+        aws_retry=True,
+    )
+    return True
+
+
+@ConfigRecorderErrorHandler.common_error_handler("tag configuration recorder")
+def tag_configuration_recorder(client, arn, tags):
+    if not tags:
+        return False
+    client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
+    return True
+
+
+@ConfigRecorderErrorHandler.common_error_handler("create delivery channel")
+# A bucket policy that was just written can take a moment to reach AWS Config.
+@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["InsufficientDeliveryPolicyException"])
+def put_delivery_channel(client, channel):
+    client.put_delivery_channel(DeliveryChannel=delivery_channel_to_boto3(channel), aws_retry=True)
+    return True
+
+
+@ConfigRecorderErrorHandler.common_error_handler("start configuration recorder")
+# AWS Config may not see a delivery channel created a moment ago.
+@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["NoAvailableDeliveryChannelException"])
+def start_configuration_recorder(client, name):
+    client.start_configuration_recorder(ConfigurationRecorderName=name, aws_retry=True)
+    return True
+
+
+@ConfigRecorderErrorHandler.deletion_error_handler("stop configuration recorder")
+def stop_configuration_recorder(client, name):
+    client.stop_configuration_recorder(ConfigurationRecorderName=name, aws_retry=True)
+    return True
+
+
+@ConfigRecorderErrorHandler.deletion_error_handler("delete delivery channel")
+def delete_delivery_channel(client, name):
+    client.delete_delivery_channel(DeliveryChannelName=name, aws_retry=True)
+    return True
+
+
+@ConfigRecorderErrorHandler.deletion_error_handler("delete configuration recorder")
+def delete_configuration_recorder(client, name):
+    client.delete_configuration_recorder(ConfigurationRecorderName=name, aws_retry=True)
+    return True
+
+
+# ---------------------------------------------------------------- AWS Config's service-linked role (IAM client)
+
+
+@ConfigRecorderErrorHandler.common_error_handler("look up the AWS Config service-linked role")
+@AWSRetry.jittered_backoff()
+def find_config_service_linked_role_arn(iam_client):
+    """The ARN of AWS Config's service-linked role, or None when the account has none."""
+    paginator = iam_client.get_paginator("list_roles")
+    roles = paginator.paginate(PathPrefix=CONFIG_SERVICE_LINKED_ROLE_PATH).build_full_result().get("Roles", [])
+    for role in roles:
+        # IAM role names are case-insensitive.
+        if role.get("RoleName", "").lower() == CONFIG_SERVICE_LINKED_ROLE_NAME.lower():
+            return role["Arn"]
+    return None
+
+
+@ConfigRecorderErrorHandler.common_error_handler("create the AWS Config service-linked role")
+def create_config_service_linked_role(iam_client):
+    """Create AWS Config's service-linked role and return its ARN.
+
+    A role created meanwhile by someone else makes IAM answer InvalidInput ("has been
+    taken"); that role is just as good.
+    """
+    try:
+        return iam_client.create_service_linked_role(AWSServiceName=CONFIG_SERVICE_NAME, aws_retry=True)["Role"]["Arn"]
+    except is_boto3_error_code("InvalidInput"):
+        existing = find_config_service_linked_role_arn(iam_client)
+        if existing is None:
+            raise
+        return existing

@@ -215,7 +215,7 @@ class PlaybookRun:
         self.stats = self.data.get("stats", {})
 
     def __repr__(self):
-        return "PlaybookRun(rc={0}, stats={1})\n{2}\n{3}".format(self.rc, self.stats, self.stderr[-3000:], self.stdout[-6000:])
+        return "PlaybookRun(rc={0}, stats={1}, failures={2})\n{3}".format(self.rc, self.stats, self.failures(), self.stderr[-3000:])
 
     def results(self, host=None):
         """(task name, host, result) for every task result of the run."""

@@ -17,6 +17,7 @@ from moto.config import models as config_models
 from moto.config.responses import ConfigResponse
 from moto.core.responses import BaseResponse
 from moto.iam import models as iam_models
+from moto.kms import models as kms_models
 from moto.iam import utils as iam_utils
 from moto.moto_server import werkzeug_app
 from moto.ssm import models as ssm_models
@@ -42,6 +43,10 @@ def signature_of(function):
     (config_models.ConfigRule, "modify_fields", ["self", "region", "config_rule", "tags"]),
     (iam_models.User, "__init__", ["self", "account_id", "region_name", "name", "path"]),
     (BaseResponse, "setup_class", ["self", "request", "full_url", "headers", "use_raw_body"]),
+    (kms_models.KmsBackend, "schedule_key_deletion", ["self", "key_id", "pending_window_in_days"]),
+    (kms_models.KmsBackend, "cancel_key_deletion", ["self", "key_id"]),
+    (kms_models.KmsBackend, "enable_key", ["self", "key_id"]),
+    (kms_models.KmsBackend, "disable_key", ["self", "key_id"]),
 ])
 def test_patched_methods_keep_their_signature(owner, name, parameters):
     assert signature_of(getattr(owner, name)) == parameters
