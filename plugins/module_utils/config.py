@@ -2,7 +2,7 @@
 # Copyright: cloudsec.aged_keys contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""AWS Config helpers: config rules and their remediation configurations.
+"""AWS Config helpers: config rules, their remediation configurations, configuration recorders and delivery channels.
 
 Functions take a boto3 ``config`` client and plain arguments, never the module,
 so a mocked client is enough to test them. "Not found" becomes None; other AWS
@@ -25,8 +25,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 
 # Defaults AWS applies when PutRemediationConfigurations omits them (API reference,
 # RemediationConfiguration); a description without them means these values.
@@ -93,14 +92,6 @@ def _drop_empty(data):
     return dict((key, value) for key, value in data.items() if value not in (None, "", [], {}))
 
 
-def build_result(changed, resource_key, before, after, with_diff):
-    """Module result with the resource and, when asked for, its before/after diff."""
-    result = {"changed": changed, resource_key: after or {}}
-    if with_diff:
-        result["diff"] = {"before": before or {}, "after": after or {}}
-    return result
-
-
 # ---------------------------------------------------------------- ownership
 
 
@@ -116,9 +107,40 @@ def rule_ownership_problem(rule, adopt):
     """Why the rule must be left alone, or None when we may manage it (and its remediation)."""
     if rule.get("created_by"):
         return service_linked_rule_message(rule)
-    if adopt or is_owned(rule.get("tags")):
-        return None
-    return not_owned_message("AWS Config rule", rule["name"])
+    return ownership_problem("AWS Config rule", rule, adopt)
+
+
+# ---------------------------------------------------------------- tags of rules and recorders
+
+
+@ConfigErrorHandler.list_error_handler("list tags of AWS Config resource", {})
+@AWSRetry.jittered_backoff()
+def list_config_resource_tags(client, arn):
+    """Tags of a config rule or configuration recorder, by ARN."""
+    paginator = client.get_paginator("list_tags_for_resource")
+    return boto3_tag_list_to_ansible_dict(paginator.paginate(ResourceArn=arn).build_full_result().get("Tags", []))
+
+
+@ConfigErrorHandler.common_error_handler("tag AWS Config resource")
+def tag_config_resource(client, arn, tags):
+    if not tags:
+        return False
+    client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
+    return True
+
+
+@ConfigErrorHandler.common_error_handler("untag AWS Config resource")
+def untag_config_resource(client, arn, tag_keys):
+    if not tag_keys:
+        return False
+    client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys), aws_retry=True)
+    return True
+
+
+def update_config_resource_tags(client, arn, tags_to_set, tag_keys_to_unset):
+    """Remove, then set tags; removing first keeps the resource within the tag limit."""
+    untag_config_resource(client, arn, tag_keys_to_unset)
+    tag_config_resource(client, arn, tags_to_set)
 
 
 # ---------------------------------------------------------------- config rules: shapes
@@ -217,19 +239,12 @@ def get_config_rule(client, name):
     return None
 
 
-@ConfigErrorHandler.list_error_handler("list tags of config rule")
-@AWSRetry.jittered_backoff()
-def list_config_rule_tags(client, arn):
-    paginator = client.get_paginator("list_tags_for_resource")
-    return boto3_tag_list_to_ansible_dict(paginator.paginate(ResourceArn=arn).build_full_result().get("Tags", []))
-
-
 def describe_config_rule(client, name):
     """A normalised rule with its tags, or None when there is no rule of that name."""
     rule = get_config_rule(client, name)
     if rule is None:
         return None
-    return normalize_config_rule(rule, list_config_rule_tags(client, rule["ConfigRuleArn"]))
+    return normalize_config_rule(rule, list_config_resource_tags(client, rule["ConfigRuleArn"]))
 
 
 @ConfigErrorHandler.common_error_handler("put config rule")
@@ -246,22 +261,6 @@ def put_config_rule(client, rule, tags):
 @ConfigErrorHandler.deletion_error_handler("delete config rule")
 def delete_config_rule(client, name):
     client.delete_config_rule(ConfigRuleName=name, aws_retry=True)
-    return True
-
-
-@ConfigErrorHandler.common_error_handler("tag config rule")
-def tag_config_rule(client, arn, tags):
-    if not tags:
-        return False
-    client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
-    return True
-
-
-@ConfigErrorHandler.common_error_handler("untag config rule")
-def untag_config_rule(client, arn, tag_keys):
-    if not tag_keys:
-        return False
-    client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys), aws_retry=True)
     return True
 
 
@@ -478,6 +477,12 @@ def list_configuration_recorders(client):
     return client.describe_configuration_recorders(aws_retry=True).get("ConfigurationRecorders", [])
 
 
+@ConfigRecorderErrorHandler.common_error_handler("describe configuration recorder statuses")
+def list_configuration_recorder_statuses(client):
+    """The status of every recorder of the region, raw."""
+    return client.describe_configuration_recorder_status(aws_retry=True).get("ConfigurationRecordersStatus", [])
+
+
 @ConfigRecorderErrorHandler.list_error_handler("describe configuration recorder status")
 def get_configuration_recorder_status(client, name):
     """The raw status of a recorder, or None."""
@@ -486,13 +491,6 @@ def get_configuration_recorder_status(client, name):
         if status.get("name") == name:
             return status
     return None
-
-
-@ConfigRecorderErrorHandler.list_error_handler("list tags of configuration recorder", {})
-@AWSRetry.jittered_backoff()
-def list_configuration_recorder_tags(client, arn):
-    paginator = client.get_paginator("list_tags_for_resource")
-    return boto3_tag_list_to_ansible_dict(paginator.paginate(ResourceArn=arn).build_full_result().get("Tags", []))
 
 
 @ConfigRecorderErrorHandler.common_error_handler("describe delivery channels")
@@ -511,14 +509,6 @@ def put_configuration_recorder(client, name, role_arn, resource_types, tags):
         Tags=ansible_dict_to_boto3_tag_list(tags),
         aws_retry=True,
     )
-    return True
-
-
-@ConfigRecorderErrorHandler.common_error_handler("tag configuration recorder")
-def tag_configuration_recorder(client, arn, tags):
-    if not tags:
-        return False
-    client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
     return True
 
 

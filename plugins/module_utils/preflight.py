@@ -2,18 +2,18 @@
 # Copyright: cloudsec.aged_keys contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Read-only look-ups behind the account_preflight module.
+"""Readiness checks behind the account_preflight module.
 
 Two kinds of helpers live here:
 
-- AWS Config recording: describe the region's configuration recorder, its status and
-  delivery channel, decide whether the recording group covers AWS::IAM::User, and turn the
-  result into problems that say how to fix them.
+- AWS Config recording: decide whether the region's recorder and its recording group cover
+  AWS::IAM::User, and turn the described set-up into problems that say how to fix them.
 - Named resources the rollout creates: find a same-named resource and its tags, so the
   caller can tell whether it is ours (ownership tag), someone else's, or reserved by AWS.
 
-Every AWS function takes a boto3 client (created with a retry decorator) and plain
-arguments. Resource look-ups return None when the resource does not exist, otherwise
+The AWS calls themselves live in the service helpers (config, ssm, sns, kms, and
+amazon.aws's iam). Resource look-ups take a boto3 client (created with a retry decorator)
+and return None when the resource does not exist, otherwise
 ``{"arn": str, "tags": dict, "reserved_by": str or None}``.
 """
 
@@ -26,11 +26,14 @@ try:
 except ImportError:
     pass  # The module reports a missing botocore.
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 
 IAM_USER_TYPE = "AWS::IAM::User"
 
@@ -98,18 +101,6 @@ def permission_problem(action, purpose):
 # ---------------------------------------------------------------------------
 # AWS Config recording
 # ---------------------------------------------------------------------------
-
-def describe_configuration_recorders(client):
-    return client.describe_configuration_recorders(aws_retry=True).get("ConfigurationRecorders", [])
-
-
-def describe_configuration_recorder_statuses(client):
-    return client.describe_configuration_recorder_status(aws_retry=True).get("ConfigurationRecordersStatus", [])
-
-
-def describe_delivery_channels(client):
-    return client.describe_delivery_channels(aws_retry=True).get("DeliveryChannels", [])
-
 
 def customer_managed_recorder(recorders):
     """The region's own recorder. Service-linked recorders (servicePrincipal set) belong to
@@ -240,96 +231,47 @@ def _found(arn, tags, reserved_by=None):
     return {"arn": arn, "tags": tags, "reserved_by": reserved_by}
 
 
-@AWSRetry.jittered_backoff()
-def list_iam_role_tags(client, name):
-    paginator = client.get_paginator("list_role_tags")
-    return boto3_tag_list_to_ansible_dict(paginator.paginate(RoleName=name).build_full_result().get("Tags", []))
-
-
 def find_iam_role(client, name):
     role = get_iam_role(client, name)
     if not role:
         return None
-    return _found(role["Arn"], list_iam_role_tags(client, name))
-
-
-def ssm_document_arn(client, owner, name):
-    return "arn:{partition}:ssm:{region}:{account}:document/{name}".format(
-        partition=client.meta.partition, region=client.meta.region_name, account=owner, name=name)
+    # GetRole returns the role's tags too.
+    return _found(role["Arn"], boto3_tag_list_to_ansible_dict(role.get("Tags", [])))
 
 
 def find_ssm_document(client, name):
-    try:
-        document = client.describe_document(Name=name, aws_retry=True)["Document"]
-    except is_boto3_error_code("InvalidDocument"):
+    document = ssm.describe_document(client, name)
+    if document is None:
         return None
     owner = document.get("Owner")
     if owner == AWS_DOCUMENT_OWNER:
         # Documents published by AWS have no tags we could read and names nobody else can use.
         return _found(None, {}, reserved_by="AWS (a document published by Amazon)")
-    tags = client.list_tags_for_resource(ResourceType="Document", ResourceId=name, aws_retry=True).get("TagList", [])
-    return _found(ssm_document_arn(client, owner, name), boto3_tag_list_to_ansible_dict(tags))
-
-
-@AWSRetry.jittered_backoff()
-def list_config_tags(client, arn):
-    paginator = client.get_paginator("list_tags_for_resource")
-    return boto3_tag_list_to_ansible_dict(paginator.paginate(ResourceArn=arn).build_full_result().get("Tags", []))
+    arn = ssm.document_arn(client.meta.partition, client.meta.region_name, owner, name)
+    return _found(arn, ssm.list_document_tags(client, name))
 
 
 def find_config_rule(client, name):
-    # Real AWS raises NoSuchConfigRuleException for a missing name; some emulators return [].
-    try:
-        rules = client.describe_config_rules(ConfigRuleNames=[name], aws_retry=True).get("ConfigRules", [])
-    except is_boto3_error_code("NoSuchConfigRuleException"):
-        return None
-    rule = next((r for r in rules if r.get("ConfigRuleName") == name), None)
+    rule = config.describe_config_rule(client, name)
     if rule is None:
         return None
-    created_by = rule.get("CreatedBy")
-    reserved_by = "the service {0} (a service-linked rule)".format(created_by) if created_by else None
-    return _found(rule["ConfigRuleArn"], list_config_tags(client, rule["ConfigRuleArn"]), reserved_by)
-
-
-def sns_topic_arn(identity, region, name):
-    return "arn:{partition}:sns:{region}:{account}:{name}".format(
-        partition=identity["partition"], region=region, account=identity["account"], name=name)
+    reserved_by = "the service {0} (a service-linked rule)".format(rule["created_by"]) if rule["created_by"] else None
+    return _found(rule["arn"], rule["tags"], reserved_by)
 
 
 def find_sns_topic(client, arn):
-    try:
-        client.get_topic_attributes(TopicArn=arn, aws_retry=True)
-    except is_boto3_error_code("NotFound"):
+    if sns.get_topic_attributes(client, arn) is None:
         return None
-    tags = client.list_tags_for_resource(ResourceArn=arn, aws_retry=True).get("Tags", [])
-    return _found(arn, boto3_tag_list_to_ansible_dict(tags))
-
-
-def qualified_alias_name(name):
-    """KMS alias names always start with 'alias/'; accept them with or without it."""
-    return name if name.startswith("alias/") else "alias/" + name
-
-
-@AWSRetry.jittered_backoff()
-def list_kms_aliases(client):
-    return client.get_paginator("list_aliases").paginate().build_full_result().get("Aliases", [])
-
-
-@AWSRetry.jittered_backoff()
-def list_kms_key_tags(client, key_id):
-    paginator = client.get_paginator("list_resource_tags")
-    tags = paginator.paginate(KeyId=key_id).build_full_result().get("Tags", [])
-    return boto3_tag_list_to_ansible_dict(tags, "TagKey", "TagValue")
+    return _found(arn, sns.list_topic_tags(client, arn))
 
 
 def find_kms_alias(client, name):
     """The alias and the tags of the key it points to (aliases have no tags of their own)."""
-    alias_name = qualified_alias_name(name)
-    alias = next((a for a in list_kms_aliases(client) if a.get("AliasName") == alias_name), None)
+    alias = kms.get_alias(client, name)
     if alias is None:
         return None
-    if alias_name.startswith(AWS_MANAGED_ALIAS_PREFIX):
+    if alias["AliasName"].startswith(AWS_MANAGED_ALIAS_PREFIX):
         return _found(alias.get("AliasArn"), {}, reserved_by="AWS (an alias of an AWS managed key)")
     key_id = alias.get("TargetKeyId")
-    tags = list_kms_key_tags(client, key_id) if key_id else {}
+    tags = kms.list_key_tags(client, key_id) if key_id else {}
     return _found(alias.get("AliasArn"), tags)

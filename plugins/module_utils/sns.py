@@ -298,6 +298,12 @@ def untag_topic(client, arn, tag_keys):
         client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys), aws_retry=True)
 
 
+def update_topic_tags(client, arn, tags_to_set, tag_keys_to_unset):
+    """Remove, then set tags; removing first keeps the topic within the tag limit."""
+    untag_topic(client, arn, tag_keys_to_unset)
+    tag_topic(client, arn, tags_to_set)
+
+
 @SNSErrorHandler.deletion_error_handler("delete SNS topic")
 def delete_topic(client, arn):
     """Delete a topic and, with it, its subscriptions; False when it was already gone."""

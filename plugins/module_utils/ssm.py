@@ -299,6 +299,12 @@ def untag_document(client, name, tag_keys):
         client.remove_tags_from_resource(ResourceType=DOCUMENT_RESOURCE_TYPE, ResourceId=name, TagKeys=list(tag_keys), aws_retry=True)
 
 
+def update_document_tags(client, name, tags_to_set, tag_keys_to_unset):
+    """Remove, then set tags; removing first keeps the document within the tag limit."""
+    untag_document(client, name, tag_keys_to_unset)
+    tag_document(client, name, tags_to_set)
+
+
 def _chunks(items, size):
     items = list(items)
     return [items[start:start + size] for start in range(0, len(items), size)]

@@ -79,7 +79,7 @@ options:
 notes:
   - >-
     Permissions used: C(config:DescribeConfigurationRecorders), C(config:DescribeConfigurationRecorderStatus),
-    C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole), C(iam:ListRoleTags);
+    C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole);
     C(ssm:DescribeDocument), C(ssm:ListTagsForResource); C(config:DescribeConfigRules),
     C(config:ListTagsForResource); C(sts:GetCallerIdentity), C(sns:GetTopicAttributes),
     C(sns:ListTagsForResource); C(kms:ListAliases), C(kms:ListResourceTags). A denied call becomes a
@@ -94,6 +94,7 @@ attributes:
     description: The module changes nothing, so there is no diff.
     support: none
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -223,9 +224,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
 
@@ -270,9 +273,9 @@ def check_config_recording(reader, region, allow_missing_recorder, problems):
     reads = [
         call_or_note_denial(problems, "config", purpose, func, client)
         for func in (
-            preflight.describe_configuration_recorders,
-            preflight.describe_configuration_recorder_statuses,
-            preflight.describe_delivery_channels,
+            config.list_configuration_recorders,
+            config.list_configuration_recorder_statuses,
+            config.list_delivery_channels,
         )
     ]
     if not all(ok for ok, _value in reads):
@@ -296,7 +299,8 @@ def find_resource(reader, region, kind, name):
     """Look up one named resource; None when it does not exist."""
     if kind == "sns_topic":
         # sts:GetCallerIdentity needs no permission, so a denial here is an SNS one.
-        topic_arn = preflight.sns_topic_arn(reader.identity(), region, name)
+        identity = reader.identity()
+        topic_arn = sns.topic_arn(identity["partition"], region, identity["account"], name)
         return preflight.find_sns_topic(reader.client("sns"), topic_arn)
     finders = {
         "iam_role": preflight.find_iam_role,

@@ -88,10 +88,8 @@ options:
     type: dict
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - The recorder is created with the ownership tag C(ManagedBy=cloudsec.aged_keys). Where AWS Config
@@ -112,6 +110,7 @@ notes:
     C(iam:ListRoles) and C(iam:CreateServiceLinkedRole) when O(role_arn) is not set; C(iam:PassRole) on the
     recorder's role; C(sts:GetCallerIdentity)."
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -250,7 +249,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_acco
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import config_service_linked_role_arn
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import create_config_service_linked_role
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_configuration_recorder
@@ -259,7 +257,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import f
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import get_configuration_recorder_status
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import INCLUSION_BY_RESOURCE_TYPES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import length_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_configuration_recorder_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_config_resource_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_configuration_recorders
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_delivery_channels
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import normalize_configuration_recorder
@@ -268,13 +266,14 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import put_delivery_channel
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import start_configuration_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stop_configuration_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import tag_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import tag_config_resource
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import IAM_USER_TYPE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import customer_managed_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import recording_group_covers
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 RECORDER_KIND = "AWS Config configuration recorder"
 DELIVERY_FREQUENCIES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
@@ -349,7 +348,7 @@ def describe_recorder(client, recorder, name):
     """A raw customer-managed recorder, normalised with its status, tags and coverage of IAM users."""
     # Only a recorder of our name can be ours, so only its tags matter.
     read_tags = recorder.get("name") == name and recorder.get("arn")
-    tags = list_configuration_recorder_tags(client, recorder["arn"]) if read_tags else {}
+    tags = list_config_resource_tags(client, recorder["arn"]) if read_tags else {}
     result = normalize_configuration_recorder(recorder, get_configuration_recorder_status(client, recorder["name"]), tags)
     result["records_iam_users"] = recording_group_covers(recorder.get("recordingGroup"))
     result["owned"] = recorder_ownership(result, name) == OURS
@@ -513,7 +512,7 @@ def _create_recorder(clients, change):
 
 
 def _tag_recorder(clients, change):
-    tag_configuration_recorder(clients["config"], change["arn"], with_owner_tag({}))
+    tag_config_resource(clients["config"], change["arn"], with_owner_tag({}))
 
 
 def _create_channel(clients, change):
@@ -614,17 +613,28 @@ def resolve_role(module, clients):
     return config_service_linked_role_arn(partition, account_id), True
 
 
+def leave_unowned_recorder(module, current):
+    """True when the region's recorder is not ours, after warning about it; state=present fails on an untagged one of our name."""
+    params = module.params
+    recorder = current["recorder"]
+    ownership = recorder_ownership(recorder, params["name"]) if recorder else None
+    if ownership == FOREIGN:
+        module.warn(foreign_recorder_message(recorder, module.region, params["state"]))
+        return True
+    if ownership == UNTAGGED and not params["adopt"]:
+        if params["state"] == "present":
+            module.fail_json(msg=not_owned_message(RECORDER_KIND, params["name"]), config_recorder=recording_view(current))
+        module.warn(not_owned_message(RECORDER_KIND, params["name"]))
+        return True
+    return False
+
+
 def ensure_present(module, clients, current):
     """Create or finish recording; returns (changed, predicted state)."""
     params = module.params
     recorder, channel = current["recorder"], current["channel"]
-    ownership = recorder_ownership(recorder, params["name"]) if recorder else None
-
-    if ownership == FOREIGN:
-        module.warn(foreign_recorder_message(recorder, module.region, "present"))
+    if leave_unowned_recorder(module, current):
         return False, current
-    if ownership == UNTAGGED and not params["adopt"]:
-        module.fail_json(msg=not_owned_message(RECORDER_KIND, params["name"]), config_recorder=recording_view(current))
     if recorder is None and channel is not None and channel["name"] != params["name"]:
         module.fail_json(msg=foreign_channel_message(channel, module.region), config_recorder=recording_view(current))
 
@@ -648,13 +658,7 @@ def ensure_absent(module, clients, current):
     """Delete our recording; returns (changed, predicted state)."""
     params = module.params
     recorder, channel = current["recorder"], current["channel"]
-    ownership = recorder_ownership(recorder, params["name"]) if recorder else None
-
-    if ownership == FOREIGN:
-        module.warn(foreign_recorder_message(recorder, module.region, "absent"))
-        return False, current
-    if ownership == UNTAGGED and not params["adopt"]:
-        module.warn(not_owned_message(RECORDER_KIND, params["name"]))
+    if leave_unowned_recorder(module, current):
         return False, current
     if recorder and channel and channel["name"] != params["name"]:
         module.warn("The delivery channel '{0}' was not created by cloudsec.aged_keys and was left in place.".format(channel["name"]))

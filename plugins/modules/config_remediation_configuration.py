@@ -105,10 +105,8 @@ options:
     default: false
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - "IAM permissions: C(config:DescribeConfigRules), C(config:ListTagsForResource),
@@ -116,6 +114,7 @@ notes:
     C(config:DeleteRemediationConfiguration), and C(iam:PassRole) on the automation role."
   - Delete the remediation configuration before its rule; AWS Config refuses to delete a rule that still has one.
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -221,7 +220,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import D
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_RETRY_ATTEMPT_SECONDS
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import REMEDIATION_TARGET_TYPE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import RESOURCE_ID
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_remediation_configuration
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_remediation_configuration
@@ -230,6 +228,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import range_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameter_value
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 PARAMETER_KINDS = ("resource_value", "static_value")
 MAX_PARAMETERS = 25

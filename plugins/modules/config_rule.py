@@ -88,10 +88,8 @@ options:
         type: str
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - Tags are managed with the AWS Config C(TagResource), C(UntagResource) and C(ListTagsForResource) APIs
@@ -100,6 +98,7 @@ notes:
     C(config:ListTagsForResource), C(config:TagResource), C(config:UntagResource),
     C(config:DescribeRemediationConfigurations)."
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags.modules
@@ -206,14 +205,10 @@ config_rule:
 import json
 from copy import deepcopy
 
-from ansible.module_utils.common.text.converters import to_text
-
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import get_remediation_configuration
@@ -222,9 +217,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import n
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import put_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameters
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import tag_config_rule
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import untag_config_rule
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import update_config_resource_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import plan_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 # Fields the module manages; everything else in a description is set by AWS.
 MANAGED_RULE_FIELDS = ("description", "source", "input_parameters", "maximum_execution_frequency", "scope")
@@ -330,16 +325,6 @@ def rule_differs(current, desired):
     return _comparable(current) != _comparable(desired)
 
 
-def plan_tags(current_tags, tags, purge_tags):
-    """(final tags, tags to set, tag keys to remove). The ownership tag is always wanted, so never purged."""
-    wanted = with_owner_tag(tags)
-    # tags=None means "don't manage": only the ownership tag is added.
-    tags_to_set, tag_keys_to_unset = compare_aws_tags(current_tags, wanted, purge_tags and tags is not None)
-    final_tags = dict((key, value) for key, value in current_tags.items() if key not in tag_keys_to_unset)
-    final_tags.update((key, to_text(value)) for key, value in tags_to_set.items())
-    return final_tags, tags_to_set, tag_keys_to_unset
-
-
 # ---------------------------------------------------------------- apply
 
 
@@ -347,7 +332,7 @@ def ensure_present(client, current, params, check_mode):
     """Create or update the rule; returns (changed, rule as it will be)."""
     desired = build_desired_rule(current, params)
     current_tags = current["tags"] if current else {}
-    desired["tags"], tags_to_set, tag_keys_to_unset = plan_tags(current_tags, params.get("tags"), params["purge_tags"])
+    desired["tags"], tags_to_set, tag_keys_to_unset = plan_owned_tags(current_tags, params.get("tags"), params["purge_tags"])
 
     if current is None:
         if not check_mode:
@@ -362,8 +347,7 @@ def ensure_present(client, current, params, check_mode):
         # The full tag set goes with the update too, in case PutConfigRule replaces the tags it is given.
         put_config_rule(client, desired, desired["tags"])
     if tags_changed:
-        untag_config_rule(client, current["arn"], tag_keys_to_unset)
-        tag_config_rule(client, current["arn"], tags_to_set)
+        update_config_resource_tags(client, current["arn"], tags_to_set, tag_keys_to_unset)
     return rule_changed or tags_changed, desired
 
 

@@ -126,10 +126,8 @@ options:
     default: true
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - The topic ARN is built from the caller's account (sts:GetCallerIdentity) and the region.
@@ -137,6 +135,7 @@ notes:
     sns:GetSubscriptionAttributes, sns:CreateTopic, sns:SetTopicAttributes, sns:Subscribe, sns:Unsubscribe,
     sns:SetSubscriptionAttributes, sns:TagResource, sns:UntagResource and sns:DeleteTopic.
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -244,17 +243,18 @@ sns_topic:
 """
 
 from copy import deepcopy
+from functools import partial
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 # Protocols whose endpoint must confirm before the subscription gets an ARN.
 CONFIRMED_BY_ENDPOINT = ("email", "email-json", "http", "https")
@@ -358,17 +358,6 @@ def plan_existing_subscription(plan, subscription, attributes):
         plan["update"].append((subscription, changes))
 
 
-def tag_changes(current_tags, tags, purge_tags):
-    """(tags to set, keys to remove): the ownership tag always; unmanaged tags (None) never purge anything."""
-    return compare_aws_tags(current_tags or {}, with_owner_tag(tags), purge_tags and tags is not None)
-
-
-def ownership_problem(topic, adopt):
-    if topic is None or adopt or is_owned(topic["tags"]):
-        return None
-    return not_owned_message("SNS topic", topic["name"])
-
-
 # ---------------------------------------------------------------- apply
 
 
@@ -457,16 +446,7 @@ def ensure_subscriptions(client, topic, params, check_mode):
 
 
 def ensure_tags(client, topic, tags, purge_tags, check_mode):
-    tags_to_set, tag_keys_to_unset = tag_changes(topic["tags"], tags, purge_tags)
-    if not tags_to_set and not tag_keys_to_unset:
-        return False, topic
-    if not check_mode:
-        sns.untag_topic(client, topic["arn"], tag_keys_to_unset)
-        sns.tag_topic(client, topic["arn"], tags_to_set)
-    updated = deepcopy(topic)
-    updated["tags"] = dict((key, value) for key, value in topic["tags"].items() if key not in tag_keys_to_unset)
-    updated["tags"].update(tags_to_set)
-    return True, updated
+    return ensure_owned_tags(topic, tags, purge_tags, partial(sns.update_topic_tags, client, topic["arn"]), check_mode)
 
 
 def ensure_present(client, topic, arn, params, check_mode):
@@ -492,7 +472,7 @@ def ensure_absent(client, topic, check_mode):
 
 def ensure_state(module, client, before, arn, params):
     """(changed, after, warnings) for the requested state; a topic someone else owns is left alone."""
-    problem = ownership_problem(before, params["adopt"])
+    problem = ownership_problem("SNS topic", before, params["adopt"])
     if problem and params["state"] == "present":
         module.fail_json(msg=problem)
     if problem:
@@ -554,10 +534,7 @@ def main():
 
     for warning in warnings:
         module.warn(warning)
-    result = {"changed": changed, "sns_topic": after or {}}
-    if module._diff:
-        result["diff"] = {"before": before or {}, "after": after or {}}
-    module.exit_json(**result)
+    module.exit_json(**build_result(changed, "sns_topic", before, after, module._diff))
 
 
 if __name__ == "__main__":

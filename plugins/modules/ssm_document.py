@@ -106,10 +106,8 @@ options:
     elements: str
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - The module calls ssm:DescribeDocument, ssm:GetDocument, ssm:ListTagsForResource, ssm:CreateDocument,
@@ -120,6 +118,7 @@ notes:
   - A document keeps at most 1,000 versions. When that limit is reached the module fails and says
     how to delete old versions.
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -231,17 +230,18 @@ document:
 """
 
 from copy import deepcopy
+from functools import partial
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 DOCUMENT_TYPES = [
     "Automation",
@@ -320,21 +320,10 @@ def document_type_problem(document, document_type):
     ).format(document["name"], document["document_type"], document_type)
 
 
-def tag_changes(current_tags, tags, purge_tags):
-    """(tags to set, keys to remove): the ownership tag always; unmanaged tags (None) never purge anything."""
-    return compare_aws_tags(current_tags or {}, with_owner_tag(tags), purge_tags and tags is not None)
-
-
 def sharing_changes(current_account_ids, account_ids):
     """(account ids to add, account ids to remove)."""
     current, wanted = set(current_account_ids or []), set(account_ids or [])
     return sorted(wanted - current), sorted(current - wanted)
-
-
-def ownership_problem(document, adopt):
-    if document is None or adopt or is_owned(document["tags"]):
-        return None
-    return not_owned_message("SSM document", document["name"])
 
 
 # ---------------------------------------------------------------- apply
@@ -421,16 +410,7 @@ def ensure_content(client, document, content, params, check_mode):
 
 
 def ensure_tags(client, document, tags, purge_tags, check_mode):
-    tags_to_set, tag_keys_to_unset = tag_changes(document["tags"], tags, purge_tags)
-    if not tags_to_set and not tag_keys_to_unset:
-        return False, document
-    if not check_mode:
-        ssm.untag_document(client, document["name"], tag_keys_to_unset)
-        ssm.tag_document(client, document["name"], tags_to_set)
-    updated = deepcopy(document)
-    updated["tags"] = dict((key, value) for key, value in document["tags"].items() if key not in tag_keys_to_unset)
-    updated["tags"].update(tags_to_set)
-    return True, updated
+    return ensure_owned_tags(document, tags, purge_tags, partial(ssm.update_document_tags, client, document["name"]), check_mode)
 
 
 def ensure_sharing(client, document, account_ids, check_mode):
@@ -468,7 +448,7 @@ def ensure_absent(client, document, check_mode):
 
 def ensure_state(module, client, before, params, content):
     """(changed, after) for the requested state; a document someone else owns is left alone."""
-    problem = ownership_problem(before, params["adopt"])
+    problem = ownership_problem("SSM document", before, params["adopt"])
     if problem and params["state"] == "present":
         module.fail_json(msg=problem)
     if problem:
@@ -521,10 +501,7 @@ def main():
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
-    result = {"changed": changed, "document": after or {}}
-    if module._diff:
-        result["diff"] = {"before": before or {}, "after": after or {}}
-    module.exit_json(**result)
+    module.exit_json(**build_result(changed, "document", before, after, module._diff))
 
 
 if __name__ == "__main__":

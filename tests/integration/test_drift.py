@@ -20,7 +20,7 @@ def drift_everything(estate):
         "Source": rule["Source"],
         "InputParameters": json.dumps({"maxAccessKeyAge": "365"}),
         "MaximumExecutionFrequency": rule["MaximumExecutionFrequency"],
-    })
+    }, Tags=[{"Key": key, "Value": value} for key, value in rule["Tags"].items()])
     # The document edited in the console, its new version made the default.
     ssm = first.client("ssm")
     content = readback.expected_document()

@@ -2,6 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """site.yml on a fresh estate: check mode first, then the rollout, then proof it is idempotent."""
 
+import json
+import re
+
 import readback
 from conftest import CENTRAL, TARGETS
 
@@ -73,3 +76,44 @@ def test_settings_flow_into_the_rule_and_remediation(estate):
     assert run.rc == 0, run
     for target in TARGETS:
         readback.assert_target_converged(estate.account(target), CENTRAL, max_age="45", frequency="Six_Hours")
+
+
+def test_subscriptions_and_organization_scope(estate):
+    central = estate.account(CENTRAL)
+    queue_url = central.client("sqs").create_queue(QueueName="security-findings")["QueueUrl"]
+    queue_arn = central.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    estate.write_inventory(settings={
+        "aged_keys_organization_id": "o-abcdef1234",
+        "aged_keys_subscriptions": [
+            {"protocol": "sqs", "endpoint": queue_arn,
+             "attributes": {"raw_message_delivery": True, "filter_policy": {"event": ["aged-access-key"]}}},
+            {"protocol": "email", "endpoint": "security@example.com"},
+        ],
+    })
+    assert estate.run().rc == 0
+
+    found = readback.topic(central)
+    by_protocol = {s["Protocol"]: s for s in found["subscriptions"]}
+    assert by_protocol["sqs"]["Endpoint"] == queue_arn
+    assert by_protocol["email"]["Endpoint"] == "security@example.com"
+    attributes = central.client("sns").get_subscription_attributes(SubscriptionArn=by_protocol["sqs"]["SubscriptionArn"])["Attributes"]
+    assert attributes["RawMessageDelivery"] == "true"
+    assert json.loads(attributes["FilterPolicy"]) == {"event": ["aged-access-key"]}
+
+    publish = readback.statement(found["attributes"]["Policy"], "TargetAccountsPublish")
+    assert publish["Principal"] == {"AWS": "*"}
+    assert publish["Condition"]["StringEquals"] == {"aws:PrincipalOrgID": "o-abcdef1234"}
+    key_publish = readback.statement(readback.kms_key(central)["policy"], "TargetAccountsPublishThroughSns")
+    assert key_publish["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-abcdef1234"
+
+    second = estate.run(check=True)
+    assert second.rc == 0 and second.changed_tasks() == [], second
+
+
+def test_credentials_are_never_printed(estate):
+    run = estate.run("site.yml", "-vvv")
+    assert run.rc == 0, run
+    output = run.stdout + run.stderr
+    # moto's assumed-role keys start like AWS's; their secrets must never show up in any form.
+    assert not re.search(r'"(secret_key|session_token|SecretAccessKey|SessionToken)": "(?!VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)[^"]+', output)
+    assert "sts_creds" not in output or "censored" in output

@@ -10,24 +10,15 @@ import json
 from unittest.mock import MagicMock
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import paginated
 
 RULE_ARN = "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-abc123"
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
-
-
-def client_error(code, operation="DescribeConfigRules"):
-    return ClientError({"Error": {"Code": code, "Message": "test " + code}}, operation)
-
-
-def paginated(client, result):
-    """Make every paginator of the mocked client return result."""
-    client.get_paginator.return_value.paginate.return_value.build_full_result.return_value = result
-    return client
 
 
 def described_rule(**extra):
@@ -92,16 +83,6 @@ def test_range_problem(value, expected_none):
 def test_length_problem_names_the_length():
     assert config.length_problem("name", "x" * 129, 1, 128) == "name must be 1 to 128 characters long, got 129."
     assert config.length_problem("name", None, 1, 128) is None
-
-
-@pytest.mark.parametrize("with_diff", [True, False])
-def test_build_result(with_diff):
-    result = config.build_result(True, "thing", None, {"a": 1}, with_diff)
-    assert result["changed"] is True
-    assert result["thing"] == {"a": 1}
-    assert ("diff" in result) is with_diff
-    if with_diff:
-        assert result["diff"] == {"before": {}, "after": {"a": 1}}
 
 
 # ---------------------------------------------------------------- ownership
@@ -230,14 +211,44 @@ def test_delete_config_rule_already_gone():
 
 def test_tag_and_untag_skip_empty_changes():
     client = MagicMock()
-    assert config.tag_config_rule(client, RULE_ARN, {}) is False
-    assert config.untag_config_rule(client, RULE_ARN, []) is False
+    assert config.tag_config_resource(client, RULE_ARN, {}) is False
+    assert config.untag_config_resource(client, RULE_ARN, []) is False
     client.tag_resource.assert_not_called()
     client.untag_resource.assert_not_called()
-    assert config.tag_config_rule(client, RULE_ARN, {"a": "b"}) is True
+    assert config.tag_config_resource(client, RULE_ARN, {"a": "b"}) is True
     client.tag_resource.assert_called_once_with(ResourceArn=RULE_ARN, Tags=[{"Key": "a", "Value": "b"}], aws_retry=True)
-    assert config.untag_config_rule(client, RULE_ARN, ["c"]) is True
+    assert config.untag_config_resource(client, RULE_ARN, ["c"]) is True
     client.untag_resource.assert_called_once_with(ResourceArn=RULE_ARN, TagKeys=["c"], aws_retry=True)
+
+
+def test_update_config_resource_tags_removes_before_setting():
+    client = MagicMock()
+    config.update_config_resource_tags(client, RULE_ARN, {"a": "b"}, ["c"])
+    assert [name for name, dummy, dummy in client.method_calls] == ["untag_resource", "tag_resource"]
+
+
+def test_list_config_resource_tags():
+    client = paginated(MagicMock(), {"Tags": [{"Key": "a", "Value": "b"}]})
+    assert config.list_config_resource_tags(client, RULE_ARN) == {"a": "b"}
+    client.get_paginator.return_value.paginate.assert_called_once_with(ResourceArn=RULE_ARN)
+
+
+def test_list_config_resource_tags_of_a_missing_resource_is_empty():
+    client = paginated(MagicMock(), client_error("ResourceNotFoundException", "ListTagsForResource"))
+    assert config.list_config_resource_tags(client, RULE_ARN) == {}
+
+
+def test_recording_set_up_reads_use_retries():
+    client = MagicMock()
+    client.describe_configuration_recorders.return_value = {"ConfigurationRecorders": [{"name": "default"}]}
+    client.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": [{"name": "default", "recording": True}]}
+    client.describe_delivery_channels.return_value = {"DeliveryChannels": []}
+    assert config.list_configuration_recorders(client) == [{"name": "default"}]
+    assert config.list_configuration_recorder_statuses(client) == [{"name": "default", "recording": True}]
+    assert config.list_delivery_channels(client) == []
+    client.describe_configuration_recorders.assert_called_once_with(aws_retry=True)
+    client.describe_configuration_recorder_status.assert_called_once_with(aws_retry=True)
+    client.describe_delivery_channels.assert_called_once_with(aws_retry=True)
 
 
 # ---------------------------------------------------------------- remediation

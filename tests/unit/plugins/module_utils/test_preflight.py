@@ -9,30 +9,13 @@ __metaclass__ = type
 from unittest.mock import MagicMock
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import paginated_by_operation
 
 OWNER_TAGS = [{"Key": "ManagedBy", "Value": "cloudsec.aged_keys"}]
-
-
-def client_error(code, operation="GetRole", message="boom"):
-    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
-
-
-def paginated(client, pages_by_operation):
-    """Make client.get_paginator(op).paginate(...).build_full_result() return canned results."""
-    def get_paginator(operation):
-        paginator = MagicMock()
-        result = pages_by_operation[operation]
-        if isinstance(result, Exception):
-            paginator.paginate.return_value.build_full_result.side_effect = result
-        else:
-            paginator.paginate.return_value.build_full_result.return_value = result
-        return paginator
-    client.get_paginator.side_effect = get_paginator
-    return client
 
 
 # --- recording group coverage ----------------------------------------------
@@ -147,17 +130,6 @@ def test_unknown_summary_has_every_key():
     assert set(preflight.unknown_config_recording()) == set(preflight.summarize_config_recording([], [], []))
 
 
-def test_describe_calls_use_retries():
-    client = MagicMock()
-    client.describe_configuration_recorders.return_value = {"ConfigurationRecorders": [recorder()]}
-    client.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": [status()]}
-    client.describe_delivery_channels.return_value = {"DeliveryChannels": []}
-    assert preflight.describe_configuration_recorders(client) == [recorder()]
-    assert preflight.describe_configuration_recorder_statuses(client) == [status()]
-    assert preflight.describe_delivery_channels(client) == []
-    client.describe_configuration_recorders.assert_called_once_with(aws_retry=True)
-
-
 # --- errors -----------------------------------------------------------------
 
 @pytest.mark.parametrize("code", ["AccessDenied", "AccessDeniedException", "AuthorizationError"])
@@ -185,11 +157,13 @@ def test_find_iam_role_absent():
     client.get_paginator.assert_not_called()
 
 
-def test_find_iam_role_with_tags():
-    client = paginated(MagicMock(), {"list_role_tags": {"Tags": OWNER_TAGS}})
-    client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}}
+def test_find_iam_role_reads_the_tags_get_role_returns():
+    client = MagicMock()
+    client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r", "Tags": OWNER_TAGS}}
     assert preflight.find_iam_role(client, "r") == {
         "arn": "arn:aws:iam::1:role/r", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+    client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}}
+    assert preflight.find_iam_role(client, "r")["tags"] == {}
 
 
 def test_find_iam_role_denied_keeps_the_error_code():
@@ -230,12 +204,10 @@ def test_aws_published_document_is_reserved_and_not_tag_checked():
 
 
 def config_client(describe):
-    client = paginated(MagicMock(), {"list_tags_for_resource": {"Tags": OWNER_TAGS}})
-    if isinstance(describe, Exception):
-        client.describe_config_rules.side_effect = describe
-    else:
-        client.describe_config_rules.return_value = {"ConfigRules": describe}
-    return client
+    return paginated_by_operation(MagicMock(), {
+        "describe_config_rules": describe if isinstance(describe, Exception) else {"ConfigRules": describe},
+        "list_tags_for_resource": {"Tags": OWNER_TAGS},
+    })
 
 
 @pytest.mark.parametrize("describe", [client_error("NoSuchConfigRuleException", "DescribeConfigRules"), []])
@@ -254,9 +226,8 @@ def test_service_linked_rule_is_reserved():
     assert "securityhub.amazonaws.com" in preflight.find_config_rule(config_client([rule]), "rule")["reserved_by"]
 
 
-def test_sns_topic_arn_and_lookup():
-    arn = preflight.sns_topic_arn({"account": "123456789012", "partition": "aws-cn"}, "cn-north-1", "t")
-    assert arn == "arn:aws-cn:sns:cn-north-1:123456789012:t"
+def test_find_sns_topic():
+    arn = "arn:aws-cn:sns:cn-north-1:123456789012:t"
     client = MagicMock()
     client.list_tags_for_resource.return_value = {"Tags": []}
     assert preflight.find_sns_topic(client, arn) == {"arn": arn, "tags": {}, "reserved_by": None}
@@ -271,7 +242,7 @@ def test_get_caller_identity():
 
 
 def kms_client(aliases, tags=None):
-    return paginated(MagicMock(), {
+    return paginated_by_operation(MagicMock(), {
         "list_aliases": {"Aliases": aliases},
         "list_resource_tags": {"Tags": tags or []},
     })

@@ -10,24 +10,14 @@ import json
 from unittest.mock import MagicMock
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import paginated
 
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:aged-keys"
 SUB_ARN = TOPIC_ARN + ":1111-2222"
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}]}
-
-
-def client_error(code, operation="Operation"):
-    return ClientError({"Error": {"Code": code, "Message": code + " happened"}}, operation)
-
-
-def paginated(client, pages):
-    paginator = MagicMock()
-    paginator.paginate.return_value.build_full_result.return_value = pages
-    client.get_paginator.return_value = paginator
-    return paginator
 
 
 # ---------------------------------------------------------------- validation and identity
@@ -156,7 +146,7 @@ def test_list_topic_tags():
 
 def test_list_topic_subscriptions_uses_paginator():
     client = MagicMock()
-    paginator = paginated(client, {"Subscriptions": [{"SubscriptionArn": SUB_ARN}]})
+    paginator = paginated(client, {"Subscriptions": [{"SubscriptionArn": SUB_ARN}]}).get_paginator.return_value
     assert sns.list_topic_subscriptions(client, TOPIC_ARN) == [{"SubscriptionArn": SUB_ARN}]
     client.get_paginator.assert_called_once_with("list_subscriptions_by_topic")
     paginator.paginate.assert_called_once_with(TopicArn=TOPIC_ARN)

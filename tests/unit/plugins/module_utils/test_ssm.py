@@ -12,15 +12,11 @@ from unittest.mock import MagicMock
 from unittest.mock import call
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 CONTENT = {"schemaVersion": "0.3", "assumeRole": "{{ AutomationAssumeRole }}", "mainSteps": [{"name": "Publish", "action": "aws:executeAwsApi"}]}
-
-
-def client_error(code, operation="Operation"):
-    return ClientError({"Error": {"Code": code, "Message": code + " happened"}}, operation)
 
 
 def description(**overrides):

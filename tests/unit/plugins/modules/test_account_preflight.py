@@ -12,14 +12,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.modules import account_preflight as module_under_test
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 OWNED = {"arn": "arn:x", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
 FOREIGN = {"arn": "arn:y", "tags": {"team": "other"}, "reserved_by": None}
 RESERVED = {"arn": None, "tags": {}, "reserved_by": "AWS (a document published by Amazon)"}
-
-
-def client_error(code, operation):
-    return ClientError({"Error": {"Code": code, "Message": "no"}}, operation)
 
 
 def fake_module():

@@ -8,7 +8,6 @@ __metaclass__ = type
 
 from unittest.mock import MagicMock
 
-import botocore
 import pytest
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -17,16 +16,13 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.modules import config_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
 NAME = "cloudsec-aged-keys"
 BUCKET = "cloudsec-aged-keys-config-123456789012-eu-west-1"
 RECORDER_ARN = "arn:aws:config:eu-west-1:123456789012:configuration-recorder/cloudsec-aged-keys/abc"
 SLR_ARN = "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
-
-
-def client_error(code, operation="Operation"):
-    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": "test"}}, operation)
 
 
 def params(**overrides):

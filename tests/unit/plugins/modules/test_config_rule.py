@@ -123,23 +123,6 @@ def test_rule_compare_ignores_scope_order():
     assert not config_rule.rule_differs(current, desired)
 
 
-@pytest.mark.parametrize(
-    "current_tags, tags, purge_tags, expected_final, expected_set, expected_unset",
-    [
-        ({}, None, True, OWNER_TAGS, OWNER_TAGS, []),
-        (dict(OWNER_TAGS, other="x"), None, True, dict(OWNER_TAGS, other="x"), {}, []),
-        (dict(OWNER_TAGS, other="x"), {}, True, OWNER_TAGS, {}, ["other"]),
-        (dict(OWNER_TAGS, other="x"), {"new": 1}, False, dict(OWNER_TAGS, other="x", new="1"), {"new": 1}, []),
-        (dict(OWNER_TAGS, **{"aws:managed": "y"}), {}, True, dict(OWNER_TAGS, **{"aws:managed": "y"}), {}, []),
-    ],
-)
-def test_plan_tags_never_purges_the_ownership_tag(current_tags, tags, purge_tags, expected_final, expected_set, expected_unset):
-    final, to_set, to_unset = config_rule.plan_tags(current_tags, tags, purge_tags)
-    assert final == expected_final
-    assert to_set == expected_set
-    assert to_unset == expected_unset
-
-
 # ---------------------------------------------------------------- apply
 
 

@@ -10,20 +10,18 @@ import json
 from unittest.mock import MagicMock
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
 from ansible_collections.cloudsec.aged_keys.plugins.modules import sns_topic
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import FailJson
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import module_mock
 
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:aged-keys"
 QUEUE = "arn:aws:sqs:eu-west-1:123456789012:q"
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}]}
-
-
-def client_error(code):
-    return ClientError({"Error": {"Code": code, "Message": code}}, "Operation")
 
 
 def attributes(**values):
@@ -148,15 +146,26 @@ def test_plan_ignores_unmanaged_attributes():
     assert plan["update"] == []
 
 
-def test_tag_changes_keep_ownership():
-    assert sns_topic.tag_changes(dict(OWNER_TAGS, a="1"), {}, True) == ({}, ["a"])
-    assert sns_topic.tag_changes({"a": "1"}, None, True) == (OWNER_TAGS, [])
+def test_unowned_topic_fails_state_present():
+    module, client = module_mock(params(state="present")), MagicMock()
+    with pytest.raises(FailJson):
+        sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params)
+    assert "SNS topic 'aged-keys'" in module.fail_json.call_args.kwargs["msg"]
+    assert client.method_calls == []
 
 
-def test_ownership_problem():
-    assert sns_topic.ownership_problem(current(), False) is None
-    assert sns_topic.ownership_problem(current(tags={}), True) is None
-    assert "SNS topic 'aged-keys'" in sns_topic.ownership_problem(current(tags={}), False)
+def test_unowned_topic_is_left_alone_with_a_warning_for_state_absent():
+    module, client = module_mock(params(state="absent")), MagicMock()
+    before = current(tags={})
+    changed, after, warnings = sns_topic.ensure_state(module, client, before, TOPIC_ARN, module.params)
+    assert (changed, after) == (False, before)
+    assert "SNS topic 'aged-keys'" in warnings[0]
+    assert client.method_calls == []
+
+
+def test_adopted_topic_is_managed():
+    module, client = module_mock(params(state="absent", adopt=True), check_mode=True), MagicMock()
+    assert sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params) == (True, None, [])
 
 
 # ---------------------------------------------------------------- apply

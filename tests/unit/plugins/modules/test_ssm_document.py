@@ -10,20 +10,18 @@ import json
 from unittest.mock import MagicMock
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
 from ansible_collections.cloudsec.aged_keys.plugins.modules import ssm_document
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import FailJson
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import module_mock
 
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
 OLD = {"schemaVersion": "0.3", "description": "old", "mainSteps": []}
 NEW = {"schemaVersion": "0.3", "description": "new", "mainSteps": []}
-
-
-def client_error(code):
-    return ClientError({"Error": {"Code": code, "Message": code}}, "Operation")
 
 
 def params(**overrides):
@@ -110,30 +108,31 @@ def test_document_type_problem():
     assert "cannot change a document's type" in ssm_document.document_type_problem(current(document_type="Command"), "Automation")
 
 
-@pytest.mark.parametrize("tags, purge, to_set, to_unset", [
-    (None, True, {}, []),
-    ({"Team": "sec"}, True, {"Team": "sec"}, ["Old"]),
-    ({"Team": "sec"}, False, {"Team": "sec"}, []),
-    ({}, True, {}, ["Old"]),
-])
-def test_tag_changes_never_purge_ownership(tags, purge, to_set, to_unset):
-    assert ssm_document.tag_changes(dict(OWNER_TAGS, Old="x"), tags, purge) == (to_set, to_unset)
-
-
-def test_tag_changes_add_ownership_when_adopting():
-    assert ssm_document.tag_changes({"Old": "x"}, None, True) == (OWNER_TAGS, [])
-
-
 def test_sharing_changes():
     assert ssm_document.sharing_changes(["1", "2"], ["2", "3"]) == (["3"], ["1"])
     assert ssm_document.sharing_changes(None, []) == ([], [])
 
 
-def test_ownership_problem():
-    assert ssm_document.ownership_problem(None, False) is None
-    assert ssm_document.ownership_problem(current(), False) is None
-    assert ssm_document.ownership_problem(current(tags={}), True) is None
-    assert "adopt=true" in ssm_document.ownership_problem(current(tags={}), False)
+def test_unowned_document_fails_state_present():
+    module, client = module_mock(params(state="present")), MagicMock()
+    with pytest.raises(FailJson):
+        ssm_document.ensure_state(module, client, current(tags={}), module.params, NEW)
+    assert "SSM document 'NotifyAgedKey'" in module.fail_json.call_args.kwargs["msg"]
+    assert client.method_calls == []
+
+
+def test_adopted_document_is_managed():
+    module, client = module_mock(params(state="absent", adopt=True), check_mode=True), MagicMock()
+    assert ssm_document.ensure_state(module, client, current(tags={}), module.params, None) == (True, None)
+    module.warn.assert_not_called()
+
+
+def test_unowned_document_is_left_alone_with_a_warning_for_state_absent():
+    module, client = module_mock(params(state="absent")), MagicMock()
+    before = current(tags={})
+    assert ssm_document.ensure_state(module, client, before, module.params, None) == (False, before)
+    assert "SSM document 'NotifyAgedKey'" in module.warn.call_args.args[0]
+    assert client.method_calls == []
 
 
 # ---------------------------------------------------------------- apply

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""AWS KMS alias helpers.
+
+Functions take a boto3 ``kms`` client and plain arguments, never the module, so a
+mocked client is enough to test them. A missing alias becomes None; AWS errors
+become AnsibleKMSError.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+ALIAS_PREFIX = "alias/"
+
+
+class AnsibleKMSError(AnsibleAWSError):
+    pass
+
+
+class KMSErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleKMSError
+
+
+def qualified_alias_name(name):
+    """KMS alias names always start with 'alias/'; accept them with or without it."""
+    return name if name.startswith(ALIAS_PREFIX) else ALIAS_PREFIX + name
+
+
+@KMSErrorHandler.common_error_handler("list KMS aliases")
+@AWSRetry.jittered_backoff()
+def list_aliases(client):
+    return client.get_paginator("list_aliases").paginate().build_full_result().get("Aliases", [])
+
+
+def get_alias(client, name):
+    """The ListAliases entry of an alias (name with or without 'alias/'), or None."""
+    alias_name = qualified_alias_name(name)
+    return next((alias for alias in list_aliases(client) if alias.get("AliasName") == alias_name), None)
+
+
+@KMSErrorHandler.common_error_handler("list KMS key tags")
+@AWSRetry.jittered_backoff()
+def list_key_tags(client, key_id):
+    paginator = client.get_paginator("list_resource_tags")
+    tags = paginator.paginate(KeyId=key_id).build_full_result().get("Tags", [])
+    return boto3_tag_list_to_ansible_dict(tags, "TagKey", "TagValue")
