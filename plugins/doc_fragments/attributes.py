@@ -9,8 +9,8 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # What check_mode and diff_mode mean; each module declares its own support level.
-    # ansible.builtin.action_common_attributes also brings a platform attribute that
-    # validate-modules then wants filled in, which means nothing for AWS API modules.
+    # Not ansible.builtin.action_common_attributes: it adds a platform attribute that every
+    # module would then have to fill in, which says nothing for modules that only call AWS.
     DOCUMENTATION = r"""
 attributes:
   check_mode:

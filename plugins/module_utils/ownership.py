@@ -6,6 +6,8 @@
 
 A resource is ours when it carries OWNER_TAG_KEY=OWNER_TAG_VALUE. Modules refuse
 to change or delete a same-named resource without it unless the caller adopts it.
+Tag planning lives here too, because every tagged resource must keep that tag; the
+tagging calls themselves stay in the service helpers.
 """
 
 from __future__ import absolute_import, division, print_function

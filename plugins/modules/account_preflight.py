@@ -94,7 +94,6 @@ attributes:
     description: The module changes nothing, so there is no diff.
     support: none
 extends_documentation_fragment:
-  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
