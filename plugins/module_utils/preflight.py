@@ -208,7 +208,8 @@ def _missing_recorder_problems(summary, region, allow_missing_recorder):
         return []
     return [
         "AWS Config has no configuration recorder in region {region}, so IAM users are not recorded: set "
-        "target_account_create_config_recorder: true to let the rollout create the recorder and delivery channel, "
+        "aged_keys_create_config_recorder: true (role variable target_account_create_config_recorder) to let the rollout create "
+        "the recorder and delivery channel, "
         "or set them up yourself (recording {type}) and start the recorder.".format(region=region, type=IAM_USER_TYPE)
     ]
 

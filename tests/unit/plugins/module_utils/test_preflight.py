@@ -96,7 +96,7 @@ def test_missing_recorder_is_a_problem_unless_allowed():
     problems = preflight.config_recording_problems(summary, None, "eu-west-1")
     assert len(problems) == 1
     assert "no configuration recorder in region eu-west-1" in problems[0]
-    assert "target_account_create_config_recorder: true" in problems[0]
+    assert "aged_keys_create_config_recorder: true" in problems[0]
     assert preflight.config_recording_problems(summary, None, "eu-west-1", allow_missing_recorder=True) == []
 
 
