@@ -38,3 +38,12 @@ def test_limit_to_a_new_account_needs_nothing_from_the_central_play(estate):
     full = estate.run(check=True)
     assert full.rc == 0, full
     assert full.changed_tasks() == []
+
+
+def test_batches_converge_every_account(estate):
+    run = estate.run(extra_vars={"aged_keys_batch_size": 2})
+    assert run.rc == 0, run
+    target_plays = [play for play in run.data["plays"] if play["play"]["name"] == "Set up the target accounts"]
+    assert len(target_plays) == 2, "three target accounts in batches of two make two batches"
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL)
