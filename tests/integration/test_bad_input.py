@@ -20,6 +20,9 @@ CASES = {
     "zero max age": (
         {"settings": {"aged_keys_max_access_key_age": 0}},
         "aged_keys_max_access_key_age must be a positive number"),
+    "max age beyond the document's limit": (
+        {"settings": {"aged_keys_max_access_key_age": 10000}},
+        "aged_keys_max_access_key_age must be a positive number"),
     "negative max age": (
         {"settings": {"aged_keys_max_access_key_age": -5}},
         "aged_keys_max_access_key_age must be a positive number"),
