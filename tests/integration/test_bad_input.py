@@ -2,10 +2,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad input fails with a clear message before anything changes in any account."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 import readback
 from conftest import CENTRAL, TARGETS
+from estate import REPO
 
 CASES = {
     "invalid account id": (
@@ -52,3 +57,11 @@ def test_bad_input_fails_before_any_change(estate, case):
     assert readback.kms_key(estate.account(CENTRAL)) is None
     for target in TARGETS:
         readback.assert_target_empty(estate.account(target))
+
+
+def test_example_inventory_passes_validation(emulator):
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", os.path.join(REPO, "inventory.example"),
+               os.path.join(REPO, "playbooks", "validate.yml")]
+    completed = subprocess.run(command, cwd=REPO, env=emulator.environment(), capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "failed=0" in completed.stdout
