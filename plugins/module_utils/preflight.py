@@ -167,10 +167,15 @@ def _coverage_fix(recording_group):
     return "add {0} to its recorded resource types (resourceTypes)".format(IAM_USER_TYPE)
 
 
-def config_recording_problems(summary, recording_group, region, allow_missing_recorder=False):
-    """Problems, each with its fix, that keep the region from recording IAM users."""
+def config_recording_problems(summary, recording_group, region, allow_missing_recorder=False, own_recorder_name=None):
+    """Problems, each with its fix, that keep the region from recording IAM users.
+
+    With allow_missing_recorder, a recorder named own_recorder_name is the rollout's own: if it is
+    stopped or lacks its delivery channel (an interrupted or tampered set-up), the rollout completes it.
+    """
     if not summary["recorder_exists"]:
         return _missing_recorder_problems(summary, region, allow_missing_recorder)
+    completable = allow_missing_recorder and own_recorder_name is not None and summary["recorder_name"] == own_recorder_name
 
     recorder = summary["recorder_name"]
     problems = []
@@ -181,6 +186,8 @@ def config_recording_problems(summary, recording_group, region, allow_missing_re
             "be recorded in regions where AWS Config was available before February 2022; pick such a home region "
             "otherwise.".format(name=recorder, region=region, type=IAM_USER_TYPE, fix=_coverage_fix(recording_group))
         )
+    if completable:
+        return problems
     if not summary["delivery_channel_exists"]:
         problems.append(
             "AWS Config in region {region} has no delivery channel, so recorder '{name}' cannot record: create one "

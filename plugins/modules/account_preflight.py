@@ -42,6 +42,12 @@ options:
       - Only used with O(config_recording=required).
     type: bool
     default: false
+  own_recorder_name:
+    description:
+      - Name of the recorder the rollout creates. With O(allow_missing_recorder=true), a recorder of this
+        name that is stopped or has no delivery channel is not a problem, because the rollout completes it.
+      - It must still record C(AWS::IAM::User).
+    type: str
   resources:
     description:
       - Named resources the rollout will create in this account and region.
@@ -266,7 +272,7 @@ def call_or_note_denial(problems, service, purpose, func, *args):
         return False, None
 
 
-def check_config_recording(reader, region, allow_missing_recorder, problems):
+def check_config_recording(reader, region, params, problems):
     client = reader.client("config")
     purpose = "check AWS Config recording in region {0}".format(region)
     reads = [
@@ -283,7 +289,8 @@ def check_config_recording(reader, region, allow_missing_recorder, problems):
     recorders, statuses, channels = (value for _ok, value in reads)
     summary = preflight.summarize_config_recording(recorders, statuses, channels)
     recorder = preflight.customer_managed_recorder(recorders) or {}
-    problems.extend(preflight.config_recording_problems(summary, recorder.get("recordingGroup"), region, allow_missing_recorder))
+    problems.extend(preflight.config_recording_problems(
+        summary, recorder.get("recordingGroup"), region, params["allow_missing_recorder"], params["own_recorder_name"]))
     return summary
 
 
@@ -360,6 +367,7 @@ def main():
     argument_spec = dict(
         config_recording=dict(type="str", choices=["required", "ignore"], default="ignore"),
         allow_missing_recorder=dict(type="bool", default=False),
+        own_recorder_name=dict(type="str"),
         resources=dict(
             type="list",
             elements="dict",
@@ -381,7 +389,7 @@ def main():
     result = dict(changed=False)
     try:
         if module.params["config_recording"] == "required":
-            result["config_recording"] = check_config_recording(reader, region, module.params["allow_missing_recorder"], problems)
+            result["config_recording"] = check_config_recording(reader, region, module.params, problems)
             warn_about_failed_recording(module, result["config_recording"])
         result["resources"] = [check_resource(reader, region, resource, module.params["adopt"], problems) for resource in module.params["resources"]]
     except AnsibleAWSError as error:

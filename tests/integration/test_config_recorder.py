@@ -129,3 +129,21 @@ def test_check_mode_predicts_the_recording_and_creates_nothing(bare_estate):
             assert result["diff"]["after"]["recording_group"]["resource_types"] == ["AWS::IAM::User"]
     for target in TARGETS:
         assert recording(bare_estate.account(target)) == {"recorders": [], "channels": []}
+
+
+def test_our_recorder_stopped_out_of_band_is_drift_and_is_restarted(bare_estate):
+    target = TARGETS[0]
+    account = bare_estate.account(target)
+    assert bare_estate.run().rc == 0
+    account.client("config").stop_configuration_recorder(ConfigurationRecorderName=RECORDER_NAME)
+
+    drift = bare_estate.run(check=True, extra_vars={"aged_keys_fail_on_drift": True})
+    assert drift.rc != 0
+    assert [(host, msg) for task, host, msg in drift.failures()] == [
+        (bare_estate.host_name(target), "Account {0} ({1}) has drifted: config recorder".format(bare_estate.host_name(target), target))]
+    assert recording(account)["recorders"][0]["recording"] is False
+
+    repair = bare_estate.run()
+    assert repair.rc == 0, repair
+    assert repair.changed_tasks() == [(RECORDER_TASK, bare_estate.host_name(target))]
+    assert_recording_created(account)

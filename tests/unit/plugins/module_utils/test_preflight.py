@@ -126,6 +126,22 @@ def test_stopped_recorder_without_iam_users_and_channel_lists_every_fix(group, f
     assert "start-configuration-recorder --configuration-recorder-name default --region ap-south-2" in problems[2]
 
 
+def test_own_stopped_recorder_without_channel_is_completed_by_the_rollout():
+    group = {"allSupported": False, "resourceTypes": ["AWS::IAM::User"]}
+    summary = preflight.summarize_config_recording([recorder("ours", group=group)], [status("ours", False)], [])
+    assert preflight.config_recording_problems(summary, group, "eu-west-1", True, own_recorder_name="ours") == []
+    # Someone else's recorder, or ours without creation allowed, still needs fixing by hand.
+    assert len(preflight.config_recording_problems(summary, group, "eu-west-1", True, own_recorder_name="other")) == 2
+    assert len(preflight.config_recording_problems(summary, group, "eu-west-1", False, own_recorder_name="ours")) == 2
+
+
+def test_own_recorder_that_stopped_recording_iam_users_is_still_a_problem():
+    group = {"allSupported": False, "resourceTypes": ["AWS::S3::Bucket"]}
+    summary = preflight.summarize_config_recording([recorder("ours", group=group)], [status("ours", False)], [])
+    problems = preflight.config_recording_problems(summary, group, "eu-west-1", True, own_recorder_name="ours")
+    assert len(problems) == 1 and "does not record AWS::IAM::User" in problems[0]
+
+
 def test_unknown_summary_has_every_key():
     assert set(preflight.unknown_config_recording()) == set(preflight.summarize_config_recording([], [], []))
 

@@ -17,6 +17,7 @@ from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import clie
 OWNED = {"arn": "arn:x", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
 FOREIGN = {"arn": "arn:y", "tags": {"team": "other"}, "reserved_by": None}
 RESERVED = {"arn": None, "tags": {}, "reserved_by": "AWS (a document published by Amazon)"}
+NO_RECORDER_CREATION = {"allow_missing_recorder": False, "own_recorder_name": None}
 
 
 def fake_module():
@@ -137,7 +138,7 @@ def test_check_config_recording_healthy():
     reader, _config = config_reader([{"name": "default", "recordingGroup": group}],
                                     [{"name": "default", "recording": True, "lastStatus": "Success"}], [{"name": "default"}])
     problems = []
-    summary = module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    summary = module_under_test.check_config_recording(reader, "eu-west-1", NO_RECORDER_CREATION, problems)
     assert problems == []
     assert summary["records_iam_users"] is True and summary["recording"] is True
 
@@ -147,7 +148,7 @@ def test_check_config_recording_names_the_fix_from_the_recording_group():
     reader, _config = config_reader([{"name": "default", "recordingGroup": group}],
                                     [{"name": "default", "recording": True}], [{"name": "default"}])
     problems = []
-    module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    module_under_test.check_config_recording(reader, "eu-west-1", NO_RECORDER_CREATION, problems)
     assert len(problems) == 1 and "includeGlobalResourceTypes: true" in problems[0]
 
 
@@ -156,7 +157,7 @@ def test_check_config_recording_reports_each_denied_read():
     config.describe_configuration_recorders.side_effect = client_error("AccessDeniedException", "DescribeConfigurationRecorders")
     config.describe_delivery_channels.side_effect = client_error("AccessDeniedException", "DescribeDeliveryChannels")
     problems = []
-    summary = module_under_test.check_config_recording(reader, "eu-west-1", False, problems)
+    summary = module_under_test.check_config_recording(reader, "eu-west-1", NO_RECORDER_CREATION, problems)
     assert set(summary.values()) == {None}
     assert len(problems) == 2
     assert "config:DescribeConfigurationRecorders" in problems[0]
