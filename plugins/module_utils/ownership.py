@@ -58,6 +58,20 @@ def ownership_problem(kind, resource, adopt):
     return not_owned_message(kind, resource["name"])
 
 
+def leave_alone(module, problem):
+    """Act on an ownership problem (a message, or None when there is none).
+
+    state=present fails with it; state=absent warns and returns True, so the caller leaves the
+    resource as it is. Returns False when there is no problem.
+    """
+    if problem is None:
+        return False
+    if module.params["state"] == "present":
+        module.fail_json(msg=problem)
+    module.warn(problem)
+    return True
+
+
 def plan_owned_tags(current_tags, tags, purge_tags):
     """(final tags, tags to set, tag keys to unset) to give a resource the wanted tags plus the ownership tag.
 

@@ -228,6 +228,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import range_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameter_value
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
 PARAMETER_KINDS = ("resource_value", "static_value")
@@ -405,8 +406,8 @@ def missing_rule_message(rule_name, region):
     ).format(rule_name, region)
 
 
-def leave_alone_reason(module, rule):
-    """Why this rule's configuration must be left alone with state=absent, or None to go on.
+def must_leave_alone(module, rule):
+    """True when this rule's configuration must be left alone with state=absent (after a warning).
 
     With state=present the same reasons fail the module. A missing rule fails too, except in
     check mode, where an earlier task of the same run would have created it.
@@ -417,11 +418,8 @@ def leave_alone_reason(module, rule):
             module.fail_json(msg=missing_rule_message(params["config_rule_name"], module.region))
         if params["state"] == "present":
             module.warn(missing_rule_message(params["config_rule_name"], module.region) + " Check mode assumes it will be created first.")
-        return None
-    refusal = rule_ownership_problem(rule, params["adopt"])
-    if refusal and params["state"] == "present":
-        module.fail_json(msg=refusal)
-    return refusal
+        return False
+    return leave_alone(module, rule_ownership_problem(rule, params["adopt"]))
 
 
 def main():
@@ -458,10 +456,9 @@ def main():
     rule_name = params["config_rule_name"]
     try:
         rule = describe_config_rule(client, rule_name)
-        reason = leave_alone_reason(module, rule)
+        left_alone = must_leave_alone(module, rule)
         current = describe_remediation_configuration(client, rule_name) if rule else None
-        if reason:
-            module.warn(reason)
+        if left_alone:
             module.exit_json(**build_result(False, "remediation_configuration", current, current, module._diff))
 
         if params["state"] == "present":

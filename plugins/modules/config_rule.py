@@ -218,6 +218,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameters
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import update_config_resource_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import plan_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 
@@ -407,10 +408,10 @@ def main():
     try:
         current = describe_config_rule(client, params["name"])
         refusal = rule_ownership_problem(current, params["adopt"]) if current else None
-        if refusal and (params["state"] == "present" or current["created_by"]):
+        if refusal and current["created_by"]:
+            # Only the owning service may change or delete a service-linked rule.
             module.fail_json(msg=refusal)
-        if refusal:
-            module.warn(refusal)
+        if leave_alone(module, refusal):
             module.exit_json(**build_result(False, "config_rule", current, current, module._diff))
 
         if params["state"] == "present":

@@ -252,6 +252,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
@@ -472,11 +473,8 @@ def ensure_absent(client, topic, check_mode):
 
 def ensure_state(module, client, before, arn, params):
     """(changed, after, warnings) for the requested state; a topic someone else owns is left alone."""
-    problem = ownership_problem("SNS topic", before, params["adopt"])
-    if problem and params["state"] == "present":
-        module.fail_json(msg=problem)
-    if problem:
-        return False, before, [problem]
+    if leave_alone(module, ownership_problem("SNS topic", before, params["adopt"])):
+        return False, before, []
     if params["state"] == "absent":
         return ensure_absent(client, before, module.check_mode), None, []
     return ensure_present(client, before, arn, params, module.check_mode)

@@ -239,6 +239,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
@@ -448,11 +449,7 @@ def ensure_absent(client, document, check_mode):
 
 def ensure_state(module, client, before, params, content):
     """(changed, after) for the requested state; a document someone else owns is left alone."""
-    problem = ownership_problem("SSM document", before, params["adopt"])
-    if problem and params["state"] == "present":
-        module.fail_json(msg=problem)
-    if problem:
-        module.warn(problem)
+    if leave_alone(module, ownership_problem("SSM document", before, params["adopt"])):
         return False, before
     if params["state"] == "absent":
         return ensure_absent(client, before, module.check_mode), None

@@ -11,6 +11,7 @@ from unittest.mock import MagicMock
 import pytest
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ownership
+from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import FailJson, module_mock
 
 OWNER_TAGS = {ownership.OWNER_TAG_KEY: ownership.OWNER_TAG_VALUE}
 
@@ -86,3 +87,16 @@ def test_ownership_problem():
 def test_not_owned_message_says_how_to_adopt():
     message = ownership.not_owned_message("SNS topic", "t")
     assert "SNS topic 't'" in message and "adopt=true" in message
+
+
+def test_leave_alone_fails_present_warns_absent_and_passes_no_problem():
+    present = module_mock({"state": "present"})
+    with pytest.raises(FailJson):
+        ownership.leave_alone(present, "not ours")
+    assert present.fail_json.call_args.kwargs["msg"] == "not ours"
+
+    absent = module_mock({"state": "absent"})
+    assert ownership.leave_alone(absent, "not ours") is True
+    absent.warn.assert_called_once_with("not ours")
+
+    assert ownership.leave_alone(module_mock({"state": "present"}), None) is False
