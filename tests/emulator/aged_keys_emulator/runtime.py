@@ -15,7 +15,7 @@ import threading
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from . import apply_patches
+from . import apply_patches, endpoint
 from .request_log import RequestLog, RequestLoggingMiddleware, install_response_hook
 
 
@@ -44,6 +44,7 @@ class EmulatorServer:
         self._server = make_server(self.host, self.requested_port, self._build_app(), threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="aged-keys-emulator", daemon=True)
         self._thread.start()
+        endpoint.set_url(self.url)
         return self
 
     def stop(self):
