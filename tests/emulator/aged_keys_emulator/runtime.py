@@ -7,7 +7,8 @@
 The patches change moto's classes in memory, so the server must run in the same
 process: this builds the same WSGI app as moto's `moto_server` command (the
 DomainDispatcherApplication and moto's request handler, threaded), optionally
-wrapped in the request log.
+wrapped in the request log. The control endpoint (control.py) sits in front
+of moto's app and answers the /_emulator/ paths itself.
 """
 
 import threading
@@ -16,6 +17,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from . import apply_patches, endpoint
+from .control import ControlEndpointMiddleware
 from .request_log import RequestLog, RequestLoggingMiddleware, install_response_hook
 
 
@@ -58,7 +60,7 @@ class EmulatorServer:
             self._request_log = None
 
     def _build_app(self):
-        app = DomainDispatcherApplication(create_backend_app)
+        app = ControlEndpointMiddleware(DomainDispatcherApplication(create_backend_app))
         if self.request_log_path is None:
             return app
         install_response_hook()

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The control endpoint that ages access keys, read back through IAM's own APIs."""
+
+import datetime
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from aged_keys_emulator.control import ACCESS_KEY_AGE_PATH, ControlError, post_control, set_access_key_age
+from emulator_testing import DEFAULT_ACCOUNT
+
+OTHER_ACCOUNT = "210987654321"
+
+
+@pytest.fixture
+def iam(emulator):
+    return emulator.client("iam")
+
+
+@pytest.fixture
+def access_key(iam):
+    iam.create_user(UserName="alice")
+    return iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+
+
+def days_ago(moment):
+    return (datetime.datetime.now(datetime.timezone.utc) - moment).total_seconds() / 86400
+
+
+def test_age_days_moves_the_create_date_that_list_access_keys_reports(emulator, iam, access_key):
+    answer = set_access_key_age(emulator.url, DEFAULT_ACCOUNT, "alice", access_key, age_days=400)
+
+    [metadata] = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+    assert 399.99 < days_ago(metadata["CreateDate"]) < 400.01
+    assert answer["AccessKeyId"] == access_key and answer["UserName"] == "alice" and answer["Status"] == "Active"
+    # ListAccessKeys drops the fraction of a second.
+    assert abs((datetime.datetime.fromisoformat(answer["CreateDate"]) - metadata["CreateDate"]).total_seconds()) < 1
+
+
+def test_create_date_and_last_used_are_read_back_by_iam(emulator, iam, access_key):
+    created = datetime.datetime(2024, 1, 31, 12, 0, tzinfo=datetime.timezone.utc)
+    used = datetime.datetime(2024, 6, 1, 8, 30, tzinfo=datetime.timezone.utc)
+
+    answer = set_access_key_age(emulator.url, DEFAULT_ACCOUNT, "alice", access_key, create_date=created,
+                                last_used={"date": used, "service": "s3", "region": "eu-west-1"})
+
+    [metadata] = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+    assert metadata["CreateDate"] == created
+    last_used = emulator.client("iam").get_access_key_last_used(AccessKeyId=access_key)["AccessKeyLastUsed"]
+    assert (last_used["LastUsedDate"], last_used["ServiceName"], last_used["Region"]) == (used, "s3", "eu-west-1")
+    assert answer["CreateDate"] == "2024-01-31T12:00:00+00:00"
+    assert answer["LastUsed"] == {"Date": "2024-06-01T08:30:00+00:00", "ServiceName": "s3", "Region": "eu-west-1"}
+
+
+def test_keys_of_another_account_are_aged_in_that_account(emulator):
+    iam = emulator.client("iam", credentials=emulator.assume_account(OTHER_ACCOUNT))
+    iam.create_user(UserName="bob")
+    key_id = iam.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+
+    set_access_key_age(emulator.url, OTHER_ACCOUNT, "bob", key_id, age_days=91)
+
+    [metadata] = iam.list_access_keys(UserName="bob")["AccessKeyMetadata"]
+    assert 90.99 < days_ago(metadata["CreateDate"]) < 91.01
+
+
+@pytest.mark.parametrize("changes, status, error", [
+    ({"user_name": None}, 400, "MissingField"),
+    ({"age_days": None}, 400, "MissingField"),
+    ({"create_date": "2024-01-01T00:00:00Z"}, 400, "InvalidRequest"),
+    ({"age_days": -1}, 400, "InvalidRequest"),
+    ({"age_days": "400"}, 400, "InvalidRequest"),
+    ({"account_id": "1234"}, 400, "InvalidRequest"),
+    ({"colour": "blue"}, 400, "InvalidRequest"),
+    ({"last_used": {"date": "2024-01-01", "service": "s3"}}, 400, "MissingField"),
+    ({"last_used": {"date": "yesterday", "service": "s3", "region": "eu-west-1"}}, 400, "InvalidRequest"),
+    ({"user_name": "nobody"}, 404, "NoSuchUser"),
+    ({"access_key_id": "AKIAUNKNOWN000000000"}, 404, "NoSuchAccessKey"),
+])
+def test_invalid_requests_are_refused_with_a_json_error(emulator, access_key, changes, status, error):
+    request = {"account_id": DEFAULT_ACCOUNT, "user_name": "alice", "access_key_id": access_key, "age_days": 400}
+    request.update(changes)
+    request = {name: value for name, value in request.items() if value is not None}
+
+    with pytest.raises(ControlError) as refused:
+        post_control(emulator.url, ACCESS_KEY_AGE_PATH, request, timeout=10)
+
+    assert (refused.value.status, refused.value.error) == (status, error), refused.value.message
+
+
+def raw_request(emulator, path, body, method="POST"):
+    request = urllib.request.Request(emulator.url + path, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.mark.parametrize("path, body, method, status, error", [
+    (ACCESS_KEY_AGE_PATH, b"not json", "POST", 400, "InvalidJson"),
+    (ACCESS_KEY_AGE_PATH, b"[1]", "POST", 400, "InvalidRequest"),
+    (ACCESS_KEY_AGE_PATH, None, "GET", 405, "MethodNotAllowed"),
+    ("/_emulator/iam/users", b"{}", "POST", 404, "UnknownPath"),
+])
+def test_malformed_requests_get_json_errors(emulator, path, body, method, status, error):
+    assert raw_request(emulator, path, body, method)[0] == status
+    assert raw_request(emulator, path, body, method)[1]["error"] == error
+
+
+def test_other_paths_still_reach_moto(emulator, iam):
+    iam.create_user(UserName="carol")
+
+    assert [user["UserName"] for user in iam.list_users()["Users"]] == ["carol"]
