@@ -4,7 +4,9 @@
 
 """AWS Config behaviour that moto 5.2.5 lacks or gets wrong.
 
-- Remediation configuration APIs (see config_remediation.py), served by ConfigResponse.
+- Remediation configuration APIs (see config_remediation.py), rule evaluation and
+  compliance (config_evaluation.py), remediation executions and exceptions
+  (config_remediation_execution.py), all served by ConfigResponse.
 - DeleteConfigRule refuses a rule that still has a remediation configuration.
 - DescribeConfigRules raises NoSuchConfigRuleException for a missing name even
   when the region has no rule at all (moto answered an empty list then).
@@ -14,6 +16,7 @@
 
 import base64
 import binascii
+import datetime
 import json
 
 from moto.config.exceptions import (
@@ -43,33 +46,44 @@ DEFAULT_EVALUATION_MODES = [{"Mode": "DETECTIVE"}]
 
 
 def apply():
-    add_remediation_actions()
+    add_config_actions(REMEDIATION_CONFIGURATION_ACTIONS)
     wrap_attribute(ConfigBackend, "delete_config_rule", refuse_delete_with_remediation)
     wrap_attribute(ConfigBackend, "describe_config_rules", raise_for_missing_rule_names)
     wrap_attribute(ConfigRule, "modify_fields", record_evaluation_modes)
     wrap_attribute(ConfigBackend, "list_discovered_resources", list_iam_users_when_recorded)
 
 
-# --- Remediation configuration actions ---------------------------------------------
+# --- Actions moto lacks -------------------------------------------------------------
 
-def add_remediation_actions():
-    """Serve the three remediation actions from moto's ConfigResponse (dispatch finds methods by name)."""
+# Handlers take (config_backend, request body) and return the answer as a dict.
+REMEDIATION_CONFIGURATION_ACTIONS = {
+    "put_remediation_configurations": lambda backend, body: config_remediation.put_remediation_configurations(
+        backend, body.get("RemediationConfigurations")),
+    "describe_remediation_configurations": lambda backend, body: config_remediation.describe_remediation_configurations(
+        backend, body.get("ConfigRuleNames")),
+    "delete_remediation_configuration": lambda backend, body: config_remediation.delete_remediation_configuration(
+        backend, body.get("ConfigRuleName"), body.get("ResourceType")),
+}
 
-    def put_remediation_configurations(self):
-        body = request_body(self)
-        return json.dumps(config_remediation.put_remediation_configurations(self.config_backend, body.get("RemediationConfigurations")))
 
-    def describe_remediation_configurations(self):
-        body = request_body(self)
-        return json.dumps(config_remediation.describe_remediation_configurations(self.config_backend, body.get("ConfigRuleNames")))
+def add_config_actions(handlers):
+    """Serve Config actions moto lacks: moto's dispatch finds a response method by the action's snake_case name."""
+    for name, handler in handlers.items():
+        add_attribute(ConfigResponse, name, serve_action(handler))
 
-    def delete_remediation_configuration(self):
-        body = request_body(self)
-        backend = self.config_backend
-        return json.dumps(config_remediation.delete_remediation_configuration(backend, body.get("ConfigRuleName"), body.get("ResourceType")))
 
-    for action in (put_remediation_configurations, describe_remediation_configurations, delete_remediation_configuration):
-        add_attribute(ConfigResponse, action.__name__, action)
+def serve_action(handler):
+    def action(self):
+        return json.dumps(handler(self.config_backend, request_body(self)), default=epoch_seconds)
+
+    return action
+
+
+def epoch_seconds(value):
+    """AWS's JSON protocol sends timestamps as epoch seconds; the emulator keeps naive UTC datetimes."""
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=datetime.timezone.utc).timestamp()
+    raise TypeError(f"Cannot serialise {type(value).__name__} in a Config answer")
 
 
 def request_body(response):
@@ -154,9 +168,7 @@ def list_discovered_iam_users(config_backend, resource_ids, resource_name, limit
     recording IAM users in this region the list is empty. Deleted users are not kept.
     """
     page_size = check_listing_request(resource_ids, resource_name, limit)
-    if not records_resource_type(config_backend, IAM_USER_RESOURCE_TYPE):
-        return {"resourceIdentifiers": []}
-    identifiers = [iam_user_identifier(user) for user in iam_users(config_backend)]
+    identifiers = [iam_user_identifier(user) for user in recorded_iam_users(config_backend)]
     identifiers = [item for item in identifiers if matches_filters(item, resource_ids, resource_name)]
     identifiers.sort(key=lambda item: item["resourceId"])
     return paginate(identifiers, page_size, next_token)
@@ -194,6 +206,13 @@ def recording_group_covers(recording_group, resource_type):
     return strategy == "EXCLUSION_BY_RESOURCE_TYPES" and resource_type not in excluded
 
 
+def recorded_iam_users(config_backend):
+    """The account's IAM users as Config of this region knows them: none unless a recorder records them."""
+    if not records_resource_type(config_backend, IAM_USER_RESOURCE_TYPE):
+        return []
+    return iam_users(config_backend)
+
+
 def iam_users(config_backend):
     # IAM is global: one backend per partition holds the account's users.
     return list(iam_backends[config_backend.account_id][config_backend.partition].users.values())
@@ -212,22 +231,28 @@ def matches_filters(identifier, resource_ids, resource_name):
 
 def paginate(identifiers, page_size, next_token):
     """One page of `identifiers`; the token is the opaque form of the next resource id."""
-    start = 0
-    if next_token:
-        resource_ids = [item["resourceId"] for item in identifiers]
-        next_id = decode_token(next_token)
-        if next_id not in resource_ids:
-            raise InvalidNextTokenException()
-        start = resource_ids.index(next_id)
-    page = identifiers[start:start + page_size]
+    page, token = page_of(identifiers, lambda item: item["resourceId"], page_size, next_token)
     result = {"resourceIdentifiers": page}
-    if start + page_size < len(identifiers):
-        result["nextToken"] = encode_token(identifiers[start + page_size]["resourceId"])
+    if token:
+        result["nextToken"] = token
     return result
 
 
-def encode_token(resource_id):
-    return base64.urlsafe_b64encode(resource_id.encode("utf-8")).decode("ascii")
+def page_of(items, key_of, page_size, next_token):
+    """(page, next token or None) of `items`, sorted by the caller; a token is the opaque key of the next item."""
+    start = 0
+    if next_token:
+        keys = [key_of(item) for item in items]
+        next_key = decode_token(next_token)
+        if next_key not in keys:
+            raise InvalidNextTokenException()
+        start = keys.index(next_key)
+    following = start + page_size
+    return items[start:following], (encode_token(key_of(items[following])) if following < len(items) else None)
+
+
+def encode_token(key):
+    return base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii")
 
 
 def decode_token(token):
