@@ -235,3 +235,42 @@ class PlaybookRun:
 
     def total(self, key):
         return sum(host.get(key, 0) for host in self.stats.values())
+
+
+# AWS Organizations, as the organization inventory plugin reads it
+
+ORGANIZATIONS_REGION = "us-east-1"
+
+
+def create_organization(client, units, root_accounts=()):
+    """An organization of the caller's account with these OUs and accounts.
+
+    `units` maps an OU name to {"accounts": [...], "units": {...}} (both optional); an account is
+    a name or a (name, tags) pair. Returns {"root": root id, "units": {path: OU id},
+    "accounts": {name: account id}}, with paths such as "Root/Workloads/Prod".
+    """
+    client.create_organization(FeatureSet="ALL")
+    root = client.list_roots()["Roots"][0]
+    made = {"root": root["Id"], "units": {"Root": root["Id"]}, "accounts": {}}
+
+    def add_accounts(parent_id, accounts):
+        for account in accounts:
+            name, tags = (account, {}) if isinstance(account, str) else account
+            request = {"AccountName": name, "Email": "{0}@example.com".format(name.replace(" ", "-"))}
+            if tags:
+                request["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+            account_id = client.create_account(**request)["CreateAccountStatus"]["AccountId"]
+            client.move_account(AccountId=account_id, SourceParentId=root["Id"], DestinationParentId=parent_id)
+            made["accounts"][name] = account_id
+
+    def add_units(parent_id, parent_path, children):
+        for name, content in children.items():
+            unit_id = client.create_organizational_unit(ParentId=parent_id, Name=name)["OrganizationalUnit"]["Id"]
+            path = parent_path + "/" + name
+            made["units"][path] = unit_id
+            add_accounts(unit_id, content.get("accounts", []))
+            add_units(unit_id, path, content.get("units", {}))
+
+    add_accounts(root["Id"], root_accounts)
+    add_units(root["Id"], "Root", units)
+    return made
