@@ -26,7 +26,7 @@ def apply_patches():
         if moto.__version__ != MOTO_VERSION:
             raise RuntimeError(f"The emulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}: pin moto=={MOTO_VERSION}")
         # Imported here so that importing the package does not load every moto service.
-        from . import config, config_evaluation, config_remediation_execution, iam, kms, organizations  # pylint: disable=import-outside-toplevel
+        from . import automation, config, config_evaluation, config_remediation_execution, iam, kms, organizations  # pylint: disable=import-outside-toplevel
 
         iam.apply()
         kms.apply()
@@ -34,4 +34,5 @@ def apply_patches():
         config.apply()
         config_evaluation.apply()
         config_remediation_execution.apply()
+        automation.apply()
         _APPLIED.set()
