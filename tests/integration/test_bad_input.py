@@ -36,7 +36,16 @@ CASES = {
         "differs from the topic region"),
     "missing central host": (
         {"central": ""},
-        "group 'central' must hold exactly one account"),
+        "put the central account (with its account_id) in the inventory group 'central', or set aged_keys_central_account_id"),
+    "central account id differs from the central host's": (
+        {"settings": {"aged_keys_central_account_id": "999988887777"}},
+        "aged_keys_central_account_id '999988887777' differs from the account_id '{0}'".format(CENTRAL)),
+    "central account id differs from the central account's own id": (
+        {"targets": [], "settings": {"aged_keys_organization_id": "o-abcdef1234", "aged_keys_central_account_id": "999988887777"}},
+        "differs from the account_id '{0}' of this central account".format(CENTRAL)),
+    "central account id without a central host is not twelve digits": (
+        {"central": "", "settings": {"aged_keys_central_account_id": "1234"}},
+        "the central account's id must be its 12-digit account id as a quoted string, got '1234'"),
     "remediation attempts out of range": (
         {"settings": {"aged_keys_remediation_max_attempts": 30}},
         "aged_keys_remediation_max_attempts must be a whole number from 1 to 25"),
