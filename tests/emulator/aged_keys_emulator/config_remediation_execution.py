@@ -44,7 +44,7 @@ from moto.config.exceptions import InvalidParameterValueException
 
 from . import endpoint
 from .config import add_config_actions, page_of
-from .config_evaluation import AFTER_EVALUATION, current_results, existing_rule, latest_compliance, utc_now
+from .config_evaluation import AFTER_EVALUATION, current_results, existing_rule, latest_compliance, utc_now, with_next_token
 from .config_remediation import RULE_NAME_PATTERN, SSM_DOCUMENT_ARN, NoSuchRemediationConfigurationException, remediation_store
 from .validation import ConstraintViolations, SerializationException, expect_type
 
@@ -66,7 +66,7 @@ CONFIG_SERVICE_LINKED_ROLE = "role/aws-service-role/config.amazonaws.com/AWSServ
 # SSM API Reference, AutomationExecution.AutomationExecutionStatus: the statuses an automation ends in.
 SUCCEEDED_AUTOMATION_STATUSES = ("Success", "CompletedWithSuccess")
 FAILED_AUTOMATION_STATUSES = ("Failed", "TimedOut", "Cancelled", "Rejected", "CompletedWithFailure", "Exited", "ChangeCalendarOverrideRejected")
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.05
 AUTOMATION_TIMEOUT_SECONDS = 900
 
 
@@ -96,11 +96,6 @@ def config_resource_types():
 def check_rule_name(violations, rule_name):
     if violations.required(rule_name, "configRuleName"):
         violations.string(rule_name, "configRuleName", 1, 128, RULE_NAME_PATTERN)
-
-
-def check_page_request(violations, limit, next_token):
-    violations.number(limit, "limit", *LIMIT_RANGE)
-    violations.string(next_token, "nextToken")
 
 
 def check_resource_keys(violations, resource_keys, required):
@@ -200,6 +195,14 @@ class RemediationJob:
         self.region = region
         self.partition = partition
         self.attempts = attempts
+        self._ssm = None
+
+    def ssm_client(self):
+        """An SSM client acting as AWS Config's service-linked role, made once per job."""
+        if self._ssm is None:
+            role_arn = f"arn:{self.partition}:iam::{self.account_id}:{CONFIG_SERVICE_LINKED_ROLE}"
+            self._ssm = endpoint.client("ssm", self.region, endpoint.assume_role(role_arn, "AwsConfigRemediation", self.region))
+        return self._ssm
 
     def run(self, resource_keys):
         for key in resource_keys:
@@ -226,9 +229,8 @@ class RemediationJob:
         """One SSM Automation run; (succeeded, error message). Failures to start count as failed attempts."""
         try:
             execution_id, outcome = run_automation(
-                self.account_id, self.region, self.partition, document_name(self.configuration["TargetId"]),
-                self.configuration.get("TargetVersion"), automation_parameters(self.configuration, resource_id),
-                lambda execution_id: self.name_step(step, execution_id),
+                self.ssm_client, document_name(self.configuration["TargetId"]), self.configuration.get("TargetVersion"),
+                automation_parameters(self.configuration, resource_id), lambda execution_id: self.name_step(step, execution_id),
             )
         except Exception as error:  # pylint: disable=broad-exception-caught
             return False, f"SSM StartAutomationExecution or GetAutomationExecution failed: {error}"
@@ -284,14 +286,13 @@ class AutomationOutcome:
         self.failure_message = failure_message or f"The SSM Automation ended with status {status}."
 
 
-def run_automation(account_id, region, partition, document, version, parameters, on_started):
-    """Start the automation as AWS Config's service-linked role and wait until it ends.
+def run_automation(ssm_client, document, version, parameters, on_started):
+    """Start the automation with the client `ssm_client()` gives and wait until it ends.
 
     The one place that calls SSM. Returns (execution id, AutomationOutcome); an API error
-    (for example AccessDeniedException) propagates to the caller.
+    (for example InvalidAutomationExecutionParametersException) propagates to the caller.
     """
-    credentials = endpoint.assume_role(f"arn:{partition}:iam::{account_id}:{CONFIG_SERVICE_LINKED_ROLE}", "AwsConfigRemediation", region)
-    ssm = endpoint.client("ssm", region, credentials)
+    ssm = ssm_client()
     request = {"DocumentName": document, "Parameters": parameters}
     if version:
         request["DocumentVersion"] = version
@@ -363,21 +364,29 @@ def why_not_remediable(config_backend, configuration, key):
 # --- DescribeRemediationExecutionStatus ----------------------------------------------------
 
 def describe_remediation_execution_status(config_backend, rule_name, resource_keys, limit, next_token):
-    violations = ConstraintViolations()
-    check_rule_name(violations, rule_name)
-    check_resource_keys(violations, resource_keys, required=False)
-    check_page_request(violations, limit, next_token)
-    violations.raise_if_any()
+    check_listing_request(rule_name, resource_keys, check_resource_keys, limit, next_token)
     existing_configuration(config_backend, rule_name)
     wanted = {execution_key(rule_name, key) for key in resource_keys or []}
     with _STATE_LOCK:
         items = sorted((key, copy.deepcopy(status)) for key, status in execution_store(config_backend).items()
                        if key[0] == rule_name and (not wanted or key in wanted))
-    page, token = page_of(items, lambda item: page_key(item[0]), limit or DEFAULT_STATUS_LIMIT, next_token)
-    answer = {"RemediationExecutionStatuses": [status for _, status in page]}
-    if token:
-        answer["NextToken"] = token
-    return answer
+    return page_answer(items, "RemediationExecutionStatuses", limit or DEFAULT_STATUS_LIMIT, next_token)
+
+
+def check_listing_request(rule_name, resource_keys, check_keys, limit, next_token):
+    """Model constraints of the two Describe actions: rule name, optional keys, Limit and NextToken."""
+    violations = ConstraintViolations()
+    check_rule_name(violations, rule_name)
+    check_keys(violations, resource_keys, required=False)
+    violations.number(limit, "limit", *LIMIT_RANGE)
+    violations.string(next_token, "nextToken")
+    violations.raise_if_any()
+
+
+def page_answer(items, member, page_size, next_token):
+    """One page of sorted (store key, value) items, as {member: values, "NextToken": ...}."""
+    page, token = page_of(items, lambda item: page_key(item[0]), page_size, next_token)
+    return with_next_token({member: [value for _, value in page]}, "NextToken", token)
 
 
 # --- Remediation exceptions ------------------------------------------------------------------
@@ -457,22 +466,14 @@ def remediation_exception(rule_name, key, message, expiration):
 
 def describe_remediation_exceptions(config_backend, rule_name, resource_keys, limit, next_token):
     """The rule's exceptions in force; with ResourceKeys, those (and "Limit and next token are not applicable")."""
-    violations = ConstraintViolations()
-    check_rule_name(violations, rule_name)
-    check_exception_keys(violations, resource_keys, required=False)
-    check_page_request(violations, limit, next_token)
-    violations.raise_if_any()
+    check_listing_request(rule_name, resource_keys, check_exception_keys, limit, next_token)
     store = exceptions_in_force(config_backend)
     with _STATE_LOCK:
         items = sorted((key, copy.deepcopy(item)) for key, item in store.items() if key[0] == rule_name)
     if resource_keys:
         wanted = {exception_key(rule_name, key) for key in resource_keys}
         return {"RemediationExceptions": [item for key, item in items if key in wanted]}
-    page, token = page_of(items, lambda item: page_key(item[0]), limit or DEFAULT_EXCEPTIONS_LIMIT, next_token)
-    answer = {"RemediationExceptions": [item for _, item in page]}
-    if token:
-        answer["NextToken"] = token
-    return answer
+    return page_answer(items, "RemediationExceptions", limit or DEFAULT_EXCEPTIONS_LIMIT, next_token)
 
 
 def delete_remediation_exceptions(config_backend, rule_name, resource_keys):

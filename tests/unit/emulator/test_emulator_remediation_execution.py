@@ -4,17 +4,19 @@
 
 """Automatic and manual remediation, DescribeRemediationExecutionStatus and remediation exceptions.
 
-Most tests replace the one function that calls SSM (run_automation) by a recording
-double, to control each attempt's outcome; test_remediation_runs_the_document_through_the_real_ssm_api
-goes through the emulator's own SSM endpoint.
+Remediations run real SSM Automation executions of the emulator, read back with SSM's own
+GetAutomationExecution. Where a test must script each attempt's outcome (a retry that
+succeeds) or hold an attempt open (in progress, reset), it replaces the one function that
+calls SSM (run_automation) by a double.
 """
 
 import datetime
+import json
+import re
 import threading
 import time
 
 import pytest
-from moto.ssm.responses import SimpleSystemManagerResponse
 
 from aged_keys_emulator import config_remediation_execution
 from aged_keys_emulator.config_remediation_execution import AutomationOutcome
@@ -27,6 +29,16 @@ DOCUMENT = "notify-aged-keys"
 ROLE_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/remediation"
 USER_TYPE = "AWS::IAM::User"
 ACCESS_DENIED = "AccessDeniedException: not authorized to perform sns:Publish"
+# Runs as a role without permissions: every execution fails with AccessDenied.
+FAILING_DOCUMENT = "list-users"
+LIST_USERS_DOCUMENT = {
+    "schemaVersion": "0.3",
+    "assumeRole": "{{ AutomationAssumeRole }}",
+    "parameters": {"AutomationAssumeRole": {"type": "String"}, "ResourceId": {"type": "String"}},
+    "mainSteps": [{"name": "listUsers", "action": "aws:executeAwsApi", "inputs": {"Service": "iam", "Api": "ListUsers"}}],
+}
+SSM_TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 class RecordedAutomations:
@@ -37,16 +49,13 @@ class RecordedAutomations:
         self.outcomes = []
         self.lock = threading.Lock()
 
-    def __call__(self, account_id, region, partition, document, version, parameters, on_started):
+    def __call__(self, ssm_client, document, version, parameters, on_started):
         with self.lock:
-            self.calls.append({"account": account_id, "region": region, "document": document, "version": version, "parameters": parameters})
+            self.calls.append({"document": document, "version": version, "parameters": parameters})
             execution_id = f"execution-{len(self.calls)}"
             status, message = self.outcomes.pop(0) if self.outcomes else ("Success", None)
         on_started(execution_id)
         return execution_id, AutomationOutcome(status, message)
-
-    def resources(self):
-        return sorted(call["parameters"]["ResourceId"][0] for call in self.calls)
 
 
 @pytest.fixture
@@ -67,11 +76,25 @@ def iam(emulator):
 
 
 @pytest.fixture
-def rule(emulator, config):
+def rule(emulator, config, iam):
     start_recorder(config)
     put_access_keys_rule(config, RULE)
-    create_automation_document(emulator.client("ssm"), DOCUMENT)
+    ssm = emulator.client("ssm")
+    create_automation_document(ssm, DOCUMENT)
+    ssm.create_document(Name=FAILING_DOCUMENT, DocumentType="Automation", DocumentFormat="JSON", Content=json.dumps(LIST_USERS_DOCUMENT))
+    iam.create_role(RoleName="remediation", AssumeRolePolicyDocument=json.dumps(SSM_TRUST_POLICY))
     return RULE
+
+
+def automation_runs(emulator):
+    """Every SSM Automation execution of the account, as GetAutomationExecution describes it."""
+    ssm = emulator.client("ssm")
+    metadata = ssm.describe_automation_executions(MaxResults=50)["AutomationExecutionMetadataList"]
+    return [ssm.get_automation_execution(AutomationExecutionId=item["AutomationExecutionId"])["AutomationExecution"] for item in metadata]
+
+
+def execution_id_of(step):
+    return re.search(r"\(execution (\S+)\)$", step["Name"]).group(1)
 
 
 def configure_remediation(config, **changes):
@@ -115,7 +138,7 @@ def settled_statuses(config, timeout=10):
 # --- Automatic remediation ------------------------------------------------------------------
 
 @pytest.mark.usefixtures("rule")
-def test_an_evaluation_remediates_each_non_compliant_resource_once_with_its_parameters(emulator, config, iam, automations):
+def test_an_evaluation_remediates_each_non_compliant_resource_once_with_its_parameters(emulator, config, iam):
     configure_remediation(config, TargetId=f"arn:aws:ssm:{REGION}:{DEFAULT_ACCOUNT}:document/{DOCUMENT}", TargetVersion="1")
     old = sorted(create_user(emulator, iam, name, 100) for name in ("old-1", "old-2"))
     create_user(emulator, iam, "fresh", 5)
@@ -125,13 +148,16 @@ def test_an_evaluation_remediates_each_non_compliant_resource_once_with_its_para
 
     assert sorted(statuses) == old
     assert all(status["State"] == "SUCCEEDED" for status in statuses.values())
-    assert automations.resources() == old
-    assert automations.calls[0] | {"parameters": None} == {"account": DEFAULT_ACCOUNT, "region": REGION, "document": DOCUMENT, "version": "1", "parameters": None}
-    assert automations.calls[0]["parameters"]["AutomationAssumeRole"] == [ROLE_ARN]
+    runs = automation_runs(emulator)
+    assert sorted(run["Parameters"]["ResourceId"][0] for run in runs) == old
+    assert {(run["DocumentName"], run["DocumentVersion"], run["AutomationExecutionStatus"]) for run in runs} == {(DOCUMENT, "1", "Success")}
+    assert all(run["Parameters"]["AutomationAssumeRole"] == [ROLE_ARN] for run in runs)
+    ids = {execution_id_of(status["StepDetails"][0]) for status in statuses.values()}
+    assert ids == {run["AutomationExecutionId"] for run in runs}
 
 
 @pytest.mark.usefixtures("rule")
-def test_a_status_records_key_times_and_one_step_per_attempt(emulator, config, iam, automations):
+def test_a_status_records_key_times_and_one_step_per_attempt(emulator, config, iam):
     configure_remediation(config)
     user = create_user(emulator, iam, "old", 100)
     before = datetime.datetime.now(datetime.timezone.utc)
@@ -141,24 +167,27 @@ def test_a_status_records_key_times_and_one_step_per_attempt(emulator, config, i
 
     assert status["ResourceKey"] == user_key(user)
     [step] = status["StepDetails"]
-    assert step["Name"] == f"Attempt 1 of 3: SSM Automation {DOCUMENT} (execution execution-1)"
+    assert re.fullmatch(rf"Attempt 1 of 3: SSM Automation {DOCUMENT} \(execution \S+\)", step["Name"])
     assert step["State"] == "SUCCEEDED" and "ErrorMessage" not in step
     moments = [status["InvocationTime"], step["StartTime"], step["StopTime"], status["LastUpdatedTime"]]
     assert before - datetime.timedelta(seconds=1) <= min(moments) and moments == sorted(moments)
 
 
 @pytest.mark.usefixtures("rule")
-def test_failed_attempts_are_retried_up_to_maximum_automatic_attempts(emulator, config, iam, automations):
-    configure_remediation(config, MaximumAutomaticAttempts=3)
+def test_failed_attempts_are_retried_up_to_maximum_automatic_attempts_with_the_failure_visible(emulator, config, iam):
+    configure_remediation(config, TargetId=FAILING_DOCUMENT, MaximumAutomaticAttempts=3)
     user = create_user(emulator, iam, "old", 100)
-    automations.outcomes = [("Failed", ACCESS_DENIED)] * 5
 
     evaluate(config)
     status = settled_statuses(config)[user]
 
     assert status["State"] == "FAILED"
-    assert len(automations.calls) == 3
-    assert [(step["State"], step["ErrorMessage"]) for step in status["StepDetails"]] == [("FAILED", ACCESS_DENIED)] * 3
+    runs = automation_runs(emulator)
+    assert [run["AutomationExecutionStatus"] for run in runs] == ["Failed"] * 3
+    assert [step["State"] for step in status["StepDetails"]] == ["FAILED"] * 3
+    # The automation's FailureMessage (AccessDenied for iam:ListUsers) is the step's ErrorMessage.
+    assert {step["ErrorMessage"] for step in status["StepDetails"]} == {run["FailureMessage"] for run in runs}
+    assert "not authorized to perform: iam:ListUsers" in status["StepDetails"][0]["ErrorMessage"]
 
 
 @pytest.mark.usefixtures("rule")
@@ -176,7 +205,7 @@ def test_a_retry_that_succeeds_ends_the_remediation(emulator, config, iam, autom
 
 
 @pytest.mark.usefixtures("rule")
-def test_every_evaluation_remediates_a_still_non_compliant_resource_again(emulator, config, iam, automations):
+def test_every_evaluation_remediates_a_still_non_compliant_resource_again(emulator, config, iam):
     configure_remediation(config)
     user = create_user(emulator, iam, "old", 100)
 
@@ -185,23 +214,23 @@ def test_every_evaluation_remediates_a_still_non_compliant_resource_again(emulat
     evaluate(config)
     settled_statuses(config)
 
-    assert automations.resources() == [user, user]
+    assert [run["Parameters"]["ResourceId"] for run in automation_runs(emulator)] == [[user], [user]]
 
 
 @pytest.mark.usefixtures("rule")
-def test_manual_remediation_configuration_is_not_started_by_an_evaluation(emulator, config, iam, automations):
+def test_manual_remediation_configuration_is_not_started_by_an_evaluation(emulator, config, iam):
     configure_remediation(config, Automatic=False)
     create_user(emulator, iam, "old", 100)
 
     evaluate(config)
     time.sleep(0.2)
 
-    assert automations.calls == []
+    assert automation_runs(emulator) == []
     assert settled_statuses(config) == {}
 
 
 @pytest.mark.usefixtures("rule")
-def test_an_exception_in_force_blocks_automatic_remediation_until_it_expires(emulator, config, iam, automations):
+def test_an_exception_in_force_blocks_automatic_remediation_until_it_expires(emulator, config, iam):
     configure_remediation(config)
     excepted = create_user(emulator, iam, "excepted", 100)
     expiring = create_user(emulator, iam, "expiring", 100)
@@ -210,39 +239,38 @@ def test_an_exception_in_force_blocks_automatic_remediation_until_it_expires(emu
     soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)
     config.put_remediation_exceptions(ConfigRuleName=RULE, ResourceKeys=[exception_key(excepted)], Message="service account")
     config.put_remediation_exceptions(ConfigRuleName=RULE, ResourceKeys=[exception_key(expiring)], ExpirationTime=soon)
-    automations.calls.clear()
 
     evaluate(config)
     settled_statuses(config)
-    assert automations.calls == []
+    assert len(automation_runs(emulator)) == 2
 
     time.sleep(1.1)
     evaluate(config)
     settled_statuses(config)
-    assert automations.resources() == [expiring]
+    assert sorted(run["Parameters"]["ResourceId"][0] for run in automation_runs(emulator)) == sorted([excepted, expiring, expiring])
 
 
 # --- Manual remediation -----------------------------------------------------------------------
 
 @pytest.mark.usefixtures("rule")
-def test_start_remediation_execution_makes_one_attempt_per_non_compliant_resource(emulator, config, iam, automations):
-    configure_remediation(config, Automatic=False)
+def test_start_remediation_execution_makes_one_attempt_per_non_compliant_resource(emulator, config, iam):
+    configure_remediation(config, TargetId=FAILING_DOCUMENT, Automatic=False)
     old = create_user(emulator, iam, "old", 100)
     fresh = create_user(emulator, iam, "fresh", 1)
     evaluate(config)
-    automations.outcomes = [("Failed", ACCESS_DENIED)]
 
     answer = config.start_remediation_execution(ConfigRuleName=RULE, ResourceKeys=[user_key(old), user_key(fresh), user_key("AIDANOTEVALUATED00000")])
     status = settled_statuses(config)[old]
 
     assert answer["FailedItems"] == [user_key(fresh), user_key("AIDANOTEVALUATED00000")]
     assert "COMPLIANT" in answer["FailureMessage"] and "no evaluation result" in answer["FailureMessage"]
-    assert status["State"] == "FAILED" and [step["ErrorMessage"] for step in status["StepDetails"]] == [ACCESS_DENIED]
-    assert automations.resources() == [old]
+    [run] = automation_runs(emulator)
+    assert status["State"] == "FAILED" and [step["ErrorMessage"] for step in status["StepDetails"]] == [run["FailureMessage"]]
+    assert run["Parameters"]["ResourceId"] == [old]
 
 
 @pytest.mark.usefixtures("rule")
-def test_manual_remediation_ignores_remediation_exceptions(emulator, config, iam, automations):
+def test_manual_remediation_ignores_remediation_exceptions(emulator, config, iam):
     configure_remediation(config, Automatic=False)
     user = create_user(emulator, iam, "old", 100)
     evaluate(config)
@@ -300,31 +328,10 @@ def test_a_reset_during_a_remediation_leaves_the_server_serving_and_the_state_em
         config.describe_remediation_execution_status(ConfigRuleName=RULE)
 
 
-def real_automation_available():
-    return hasattr(SimpleSystemManagerResponse, "start_automation_execution")
-
-
-@pytest.mark.usefixtures("rule")
-def test_remediation_runs_the_document_through_the_real_ssm_api(emulator, config, iam):
-    configure_remediation(config, MaximumAutomaticAttempts=1)
-    user = create_user(emulator, iam, "old", 100)
-
-    evaluate(config)
-    status = settled_statuses(config, timeout=30)[user]
-
-    if real_automation_available():
-        # The document only sleeps one second: the automation succeeds.
-        assert status["State"] == "SUCCEEDED", status
-    else:
-        # Until SSM Automation is emulated, the start fails and the failure is visible in the status.
-        assert status["State"] == "FAILED"
-        assert "StartAutomationExecution" in status["StepDetails"][0]["ErrorMessage"]
-
-
 # --- DescribeRemediationExecutionStatus -------------------------------------------------------
 
 @pytest.mark.usefixtures("rule")
-def test_statuses_filter_by_resource_key_and_paginate(emulator, config, iam, automations):
+def test_statuses_filter_by_resource_key_and_paginate(emulator, config, iam):
     configure_remediation(config)
     users = sorted(create_user(emulator, iam, f"old-{number}", 100) for number in range(3))
     evaluate(config)
