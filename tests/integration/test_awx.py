@@ -143,3 +143,49 @@ def test_execution_environment_build_context_holds_the_requirements(tmp_path):
     galaxy = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
     assert {c["name"] for c in galaxy["collections"]} == {"amazon.aws", "community.aws"}
     assert "ansible-galaxy collection install" in containerfile and "_build" in containerfile
+
+
+AWX_SETTINGS = {
+    "aged_keys_awx_organization": "Security",
+    "aged_keys_awx_scm_url": "https://git.example.com/cloudsec/aged_keys.git",
+    "aged_keys_awx_aws_credential": "aged-keys-deployer",
+    # Nothing listens there: the first call to the controller fails, and shows where it is.
+    "aged_keys_awx_controller_host": "http://127.0.0.1:9",
+    "aged_keys_awx_controller_oauthtoken": "not-a-token",
+}
+
+
+def configure_awx(settings, *args):
+    command = [os.path.join(BIN, "ansible-playbook"), os.path.join(REPO, "playbooks", "awx_configure.yml"),
+               "-e", json.dumps(settings)] + list(args)
+    env = dict(clean_environment(), ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"))
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+
+
+def test_awx_configuration_playbook_parses():
+    completed = configure_awx(AWX_SETTINGS, "--syntax-check")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"aged_keys_awx_scm_url": None}, "aged_keys_awx_scm_url"),
+    ({"aged_keys_awx_job_slice_count": "many"}, "aged_keys_awx_job_slice_count"),
+    ({"aged_keys_awx_job_slice_count": 4}, "with more than one job slice set aged_keys_awx_organization_id"),
+    ({"aged_keys_awx_job_slice_count": 4, "aged_keys_awx_organization_id": "o-abcdef1234", "aged_keys_awx_central_account_id": "123"},
+     "with more than one job slice set aged_keys_awx_organization_id"),
+])
+def test_awx_configuration_checks_its_variables_before_calling_the_controller(bad, message):
+    settings = {name: value for name, value in dict(AWX_SETTINGS, **bad).items() if value is not None}
+    completed = configure_awx(settings)
+    assert completed.returncode != 0
+    assert message in completed.stdout, completed.stdout
+    assert "Look up the organization" not in completed.stdout
+
+
+def test_awx_configuration_with_valid_variables_first_looks_up_the_organization():
+    completed = configure_awx(dict(AWX_SETTINGS, aged_keys_awx_job_slice_count=4, aged_keys_awx_organization_id="o-abcdef1234",
+                                   aged_keys_awx_central_account_id=CENTRAL))
+    assert completed.returncode != 0
+    failed_task = completed.stdout.split("fatal:")[0].rsplit("TASK [", 1)[-1]
+    assert failed_task.startswith("Look up the organization"), completed.stdout
+    assert "127.0.0.1:9" in completed.stdout
