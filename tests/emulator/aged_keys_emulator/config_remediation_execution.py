@@ -228,7 +228,7 @@ class RemediationJob:
     def attempt(self, step, resource_id):
         """One SSM Automation run; (succeeded, error message). Failures to start count as failed attempts."""
         try:
-            execution_id, outcome = run_automation(
+            outcome = run_automation(
                 self.ssm_client, document_name(self.configuration["TargetId"]), self.configuration.get("TargetVersion"),
                 automation_parameters(self.configuration, resource_id), lambda execution_id: self.name_step(step, execution_id),
             )
@@ -289,7 +289,7 @@ class AutomationOutcome:
 def run_automation(ssm_client, document, version, parameters, on_started):
     """Start the automation with the client `ssm_client()` gives and wait until it ends.
 
-    The one place that calls SSM. Returns (execution id, AutomationOutcome); an API error
+    The one place that calls SSM. Returns the AutomationOutcome; an API error
     (for example InvalidAutomationExecutionParametersException) propagates to the caller.
     """
     ssm = ssm_client()
@@ -303,9 +303,9 @@ def run_automation(ssm_client, document, version, parameters, on_started):
         execution = ssm.get_automation_execution(AutomationExecutionId=execution_id)["AutomationExecution"]
         status = execution["AutomationExecutionStatus"]
         if status in SUCCEEDED_AUTOMATION_STATUSES or status in FAILED_AUTOMATION_STATUSES:
-            return execution_id, AutomationOutcome(status, execution.get("FailureMessage"))
+            return AutomationOutcome(status, execution.get("FailureMessage"))
         if time.monotonic() > deadline:
-            return execution_id, AutomationOutcome("TimedOut", f"The SSM Automation did not end within {AUTOMATION_TIMEOUT_SECONDS} seconds.")
+            return AutomationOutcome("TimedOut", f"The SSM Automation did not end within {AUTOMATION_TIMEOUT_SECONDS} seconds.")
         time.sleep(POLL_SECONDS)
 
 

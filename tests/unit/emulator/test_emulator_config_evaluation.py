@@ -84,7 +84,8 @@ def test_an_evaluation_result_has_the_shape_of_the_api_reference(emulator, confi
 
     [result] = details(config)["EvaluationResults"]
     identifier = result["EvaluationResultIdentifier"]
-    assert identifier["EvaluationResultQualifier"] == {"ConfigRuleName": RULE, "ResourceType": "AWS::IAM::User", "ResourceId": old, "EvaluationMode": "DETECTIVE"}
+    qualifier = {"ConfigRuleName": RULE, "ResourceType": "AWS::IAM::User", "ResourceId": old, "EvaluationMode": "DETECTIVE"}
+    assert identifier["EvaluationResultQualifier"] == qualifier
     assert result["ComplianceType"] == "NON_COMPLIANT"
     assert "older than 90 days" in result["Annotation"]
     for moment in (identifier["OrderingTimestamp"], result["ResultRecordedTime"], result["ConfigRuleInvokedTime"]):

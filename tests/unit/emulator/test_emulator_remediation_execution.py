@@ -55,7 +55,7 @@ class RecordedAutomations:
             execution_id = f"execution-{len(self.calls)}"
             status, message = self.outcomes.pop(0) if self.outcomes else ("Success", None)
         on_started(execution_id)
-        return execution_id, AutomationOutcome(status, message)
+        return AutomationOutcome(status, message)
 
 
 @pytest.fixture
@@ -288,7 +288,7 @@ def test_a_resource_being_remediated_cannot_be_started_again(emulator, config, i
 
     def blocked_automation(*args):
         release.wait(5)
-        return "blocked", AutomationOutcome("Success", None)
+        return AutomationOutcome("Success", None)
 
     monkeypatch.setattr(config_remediation_execution, "run_automation", blocked_automation)
     configure_remediation(config, Automatic=False)
