@@ -30,7 +30,8 @@ def sleep_step(name, **properties):
 
 
 def failing_step(name, **properties):
-    return step(name, "aws:executeScript", {"Runtime": "python3.11", "Handler": "handler", "Script": "def handler(e, c):\n    raise ValueError('boom')\n"}, **properties)
+    script = "def handler(e, c):\n    raise ValueError('boom')\n"
+    return step(name, "aws:executeScript", {"Runtime": "python3.11", "Handler": "handler", "Script": script}, **properties)
 
 
 def payload(execution, name="echo"):
@@ -44,7 +45,8 @@ def executed(execution):
 # --- variables -------------------------------------------------------------------------------------
 
 def test_whole_value_placeholders_keep_their_type_and_embedded_ones_become_text(ssm):
-    parameters = {"Names": {"type": "StringList"}, "Count": {"type": "Integer"}, "On": {"type": "Boolean"}, "Map": {"type": "StringMap"}, "Word": {"type": "String"}}
+    types = {"Names": "StringList", "Count": "Integer", "On": "Boolean", "Map": "StringMap", "Word": "String"}
+    parameters = {name: {"type": parameter_type} for name, parameter_type in types.items()}
     values = {"Names": ["a", "b"], "Count": ["3"], "On": ["true"], "Map": ['{"k": "v"}'], "Word": ["hi"]}
     inputs = {
         "names": "{{ Names }}", "count": "{{Count}}", "on": "{{ On }}", "map": "{{ Map }}",
@@ -76,7 +78,8 @@ def test_system_variables_and_step_outputs(ssm):
 
 
 def test_output_of_a_step_that_did_not_run_fails_the_step(ssm):
-    execution = run_steps(ssm, step("skip", "aws:branch", {"Choices": [{"NextStep": "who", "Variable": "a", "StringEquals": "b"}], "Default": "echo"}), caller_identity_step(), echo_step({"a": "{{ who.Account }}"}))
+    skip = step("skip", "aws:branch", {"Choices": [{"NextStep": "who", "Variable": "a", "StringEquals": "b"}], "Default": "echo"})
+    execution = run_steps(ssm, skip, caller_identity_step(), echo_step({"a": "{{ who.Account }}"}))
     assert executed(execution) == [("skip", "Success"), ("echo", "Failed")]
     assert "Variable {{ who.Account }} has no value: step who did not run" in execution["FailureMessage"]
 
@@ -205,7 +208,8 @@ def test_sleep_validates_without_waiting(ssm, inputs, error):
     ({"Service": "sts", "Api": "GetCallerIdentity"}, [{"Name": "All", "Selector": "$", "Type": "String"}], "Output All cannot be converted to String"),
     ({"Service": "sts", "Api": "GetCallerIdentity"}, [{"Name": "N", "Selector": "$.Account", "Type": "Float"}], "Output N has type 'Float'"),
     ({"Service": "sts", "Api": "GetCallerIdentity", "Extra": "x"}, [], "Invalid input for sts GetCallerIdentity"),
-    ({"Service": "s3", "Api": "ListBuckets"}, [], "An error occurred (UnsupportedOperation) when calling the ListBuckets operation: The emulator cannot derive"),
+    ({"Service": "s3", "Api": "ListBuckets"}, [],
+     "An error occurred (UnsupportedOperation) when calling the ListBuckets operation: The emulator cannot derive"),
 ])
 def test_execute_aws_api_failures(ssm, inputs, outputs, message):
     execution = run_steps(ssm, step("call", "aws:executeAwsApi", inputs, outputs=outputs))

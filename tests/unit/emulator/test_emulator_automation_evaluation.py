@@ -93,7 +93,9 @@ def test_placeholders_are_found_in_keys_and_nested_values():
 
 # --- policy evaluation -------------------------------------------------------------------------------
 
-ROLE = policy.Principal(arn="arn:aws:sts::111111111111:assumed-role/app-1/session", account="111111111111", principal_arn="arn:aws:iam::111111111111:role/app-1")
+ROLE = policy.Principal(
+    arn="arn:aws:sts::111111111111:assumed-role/app-1/session", account="111111111111", principal_arn="arn:aws:iam::111111111111:role/app-1"
+)
 
 
 def request(action="sns:Publish", resource="arn:aws:sns:eu-west-1:222222222222:topic", **context):

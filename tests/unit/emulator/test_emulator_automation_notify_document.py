@@ -210,6 +210,7 @@ def test_unrecorded_user_fails_before_anything_is_published(emulator, record_use
     assert [step["StepName"] for step in execution["StepExecutions"]] == ["RequireRecordedUser"]
     step = failed_step(ssm, execution)
     assert step["FailureDetails"]["FailureType"] == "Verification"
-    assert f"Property selector $.resourceIdentifiers[0].resourceId selected no value, which is not in the desired values [\"{resource_id}\"]" in step["FailureMessage"]
+    expected = f"Property selector $.resourceIdentifiers[0].resourceId selected no value, which is not in the desired values [\"{resource_id}\"]"
+    assert expected in step["FailureMessage"]
     assert execution["FailureMessage"] == step["FailureMessage"]
     assert received(sqs, queue_url) == []

@@ -58,7 +58,8 @@ def authorize(identity, service, api, params, region):
     resource_policy = SERVICE_RESOURCE_POLICIES.get(service, lambda *_: None)(resource, region)
     denial = check(identity, action, resource, owner, resource_policy)
     if denial:
-        raise ClientError({"Error": {"Code": ERROR_CODES.get(service, DEFAULT_ERROR_CODE), "Message": denial_message(identity, service, action, resource, denial)}}, api)
+        message = denial_message(identity, service, action, resource, denial)
+        raise ClientError({"Error": {"Code": ERROR_CODES.get(service, DEFAULT_ERROR_CODE), "Message": message}}, api)
     if (service, api) == ("sns", "Publish"):
         authorize_topic_encryption(identity, resource, api)
 

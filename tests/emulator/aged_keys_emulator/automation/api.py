@@ -93,7 +93,9 @@ def check_start_request(body):
         raise InvalidAutomationExecutionParametersException("The emulator runs automations in Auto mode only; Interactive mode is not supported.")
     unsupported = [member for member in UNSUPPORTED_START_MEMBERS if body.get(member) not in (None, [], {}, "")]
     if unsupported:
-        raise InvalidAutomationExecutionParametersException(f"The emulator does not support {', '.join(unsupported)}: run the automation on one account and region without targets.")
+        raise InvalidAutomationExecutionParametersException(
+            f"The emulator does not support {', '.join(unsupported)}: run the automation on one account and region without targets."
+        )
 
 
 # --- GetAutomationExecution ------------------------------------------------------------------

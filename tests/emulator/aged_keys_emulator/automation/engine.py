@@ -21,10 +21,11 @@ import datetime
 import threading
 import uuid
 
+from botocore.exceptions import ClientError
 from moto.ssm.models import ssm_backends
 from moto.utilities.utils import get_partition
 
-from . import actions, documents, identity, interpolation, parameters
+from . import access, actions, documents, identity, interpolation, parameters
 from .errors import TROUBLESHOOTING_SUFFIX, InvalidAutomationExecutionParametersException, StepFailure
 
 STORE_ATTRIBUTE = "automation_executions"
@@ -122,15 +123,15 @@ class AutomationExecution:
 
     def start_child(self, document_name, document_version, runtime_parameters):
         """aws:executeAutomation: a child execution in this account and region, as this execution's identity."""
-        from . import access  # pylint: disable=import-outside-toplevel
-
         try:
-            access.authorize(self.identity, "ssm", "StartAutomationExecution", {"DocumentName": document_name, "DocumentVersion": document_version}, self.region)
-        except access.ClientError as error:
+            request = {"DocumentName": document_name, "DocumentVersion": document_version}
+            access.authorize(self.identity, "ssm", "StartAutomationExecution", request, self.region)
+        except ClientError as error:
             raise actions.step_failure(actions.EXECUTE_PHASE, str(error)) from error
         supplied = {name: parameters.as_string_list(value) for name, value in runtime_parameters.items()}
         try:
-            child_id = start_execution(ssm_backends[self.account][self.region], document_name, document_version, supplied, self.identity, parent_id=self.execution_id)
+            backend = ssm_backends[self.account][self.region]
+            child_id = start_execution(backend, document_name, document_version, supplied, self.identity, parent_id=self.execution_id)
         except InvalidAutomationExecutionParametersException as error:
             raise actions.step_failure(actions.EXECUTE_PHASE, f"{error.error_type}: {error.message}") from error
         except Exception as error:  # pylint: disable=broad-except  # any start error fails the step

@@ -18,6 +18,7 @@ does, and both are reported in the decision's notes.
 import dataclasses
 import json
 import re
+from urllib.parse import unquote
 
 # Condition keys the emulator knows the value of (absent keys follow AWS's rules for absent keys).
 KNOWN_CONDITION_KEYS = frozenset(key.lower() for key in (
@@ -66,8 +67,6 @@ def load(document):
     """A policy document as data (moto keeps some URL-encoded or as text)."""
     if isinstance(document, dict):
         return document
-    from urllib.parse import unquote  # pylint: disable=import-outside-toplevel
-
     try:
         return json.loads(document)
     except ValueError:
