@@ -405,3 +405,15 @@ def test_the_cache_answers_without_calling_aws_until_the_selection_changes(tmp_p
     other = parse(write_config(tmp_path, emulator, organizational_units=["Root/Workloads/Dev"], **cache))
     assert "ListAccountsForParent" in organizations_calls(emulator, mark)
     assert group_hosts(other, "targets") == {"dev-a", "dev-sandbox"}
+
+
+def test_the_example_inventory_source_reads_an_organization(tmp_path, emulator, organization):
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "inventory.organization.example", "aws_organization_accounts.yml")
+    with open(example, encoding="utf-8") as stream:
+        options = yaml.safe_load(stream)
+    options.pop("plugin")
+    inventory = read_inventory(tmp_path, emulator, **options)
+    assert group_hosts(inventory, "central") == {"security-tooling"}
+    assert group_hosts(inventory, "targets") == {"security-tooling", "shared", "prod-a", "prod-b", "payments-1", "dev-a"}
+    assert inventory.get_host("prod-a").get_vars()["aged_keys_home_region"] == "eu-west-1"
+    assert group_hosts(inventory, "ou_Root_Workloads_Prod_Payments") == {"payments-1"}
