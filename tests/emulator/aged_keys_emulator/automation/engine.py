@@ -168,6 +168,16 @@ def run_as(execution):
 # --- the run loop ----------------------------------------------------------------------------
 
 def run(execution):
+    """The execution thread: an unexpected error still ends the execution, as Failed."""
+    try:
+        run_steps(execution)
+    except Exception as error:  # pylint: disable=broad-except
+        with STATE_LOCK:
+            execution.status, execution.end_time = "Failed", now()
+            execution.failure_message = f"Internal Server Error ({type(error).__name__}: {error}). {TROUBLESHOOTING_SUFFIX}"
+
+
+def run_steps(execution):
     with STATE_LOCK:
         execution.status = "InProgress"
     steps = execution.content["mainSteps"]
