@@ -89,6 +89,9 @@ def test_awx_jobs_roll_out_then_the_scheduled_drift_check_finds_nothing(project,
     assert (drift_check.rc, drift_check.status) == (0, "successful"), drift_check
     assert drift_check.changed_tasks() == []
     assert len(drift_check.hosts()) == 1 + len(TARGETS)
+    # env/cmdline put the job in check mode: every account recorded its drift (an empty list).
+    recorded = {host for name, task, host, result in drift_check.host_results() if name == "runner_on_ok" and task == "Record what drifted in the account"}
+    assert recorded == {estate.host_name(account) for account in [CENTRAL] + TARGETS}
 
 
 def test_job_slices_converge_every_account_like_one_job(project, estate, emulator, tmp_path):
