@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The notification pipeline after a rollout, driven end to end in the emulator.
+
+IAM users with keys of chosen ages → AWS Config evaluates ACCESS_KEYS_ROTATED →
+automatic remediation runs the deployed SSM document as the deployed role → the
+message reaches an SQS queue subscribed to the central topic. Shared by the
+integration tests and the demo; everything is read back through AWS APIs.
+"""
+
+import json
+import os
+import sys
+import time
+
+import readback
+
+sys.path.insert(0, os.path.join(readback.REPO, "tests", "emulator"))
+
+from aged_keys_emulator.control import set_access_key_age  # noqa: E402  pylint: disable=wrong-import-position
+
+QUEUE_NAME = "aged-keys-notifications"
+TERMINAL_REMEDIATION_STATES = {"SUCCEEDED", "FAILED"}
+POLL_SECONDS = 0.2
+
+
+# --- IAM users and their keys ------------------------------------------------------
+
+def create_user(account, user_name, key_ages=(), inactive_key_ages=()):
+    """An IAM user with one active key per age in `key_ages` and one inactive key per age in
+    `inactive_key_ages` (days). Returns the user's resource id (AIDA...), as Config reports it."""
+    iam = account.client("iam")
+    user_id = iam.create_user(UserName=user_name)["User"]["UserId"]
+    for age in key_ages:
+        add_key(account, user_name, age)
+    for age in inactive_key_ages:
+        key_id = add_key(account, user_name, age)
+        iam.update_access_key(UserName=user_name, AccessKeyId=key_id, Status="Inactive")
+    return user_id
+
+
+def add_key(account, user_name, age_days):
+    key_id = account.client("iam").create_access_key(UserName=user_name)["AccessKey"]["AccessKeyId"]
+    set_access_key_age(account.emulator.url, account.account_id, user_name, key_id, age_days=age_days)
+    return key_id
+
+
+def rotate_keys(account, user_name):
+    """What the message asks for: a new key, then the old ones deactivated and deleted."""
+    iam = account.client("iam")
+    old_keys = [key["AccessKeyId"] for key in iam.list_access_keys(UserName=user_name)["AccessKeyMetadata"]]
+    iam.create_access_key(UserName=user_name)
+    for key_id in old_keys:
+        iam.update_access_key(UserName=user_name, AccessKeyId=key_id, Status="Inactive")
+        iam.delete_access_key(UserName=user_name, AccessKeyId=key_id)
+
+
+def exempt(account, user_id, message="Break-glass user, rotated by hand"):
+    """AWS Config's own per-resource exemption from automatic remediation."""
+    config = account.client("config")
+    response = config.put_remediation_exceptions(
+        ConfigRuleName=readback.RULE_NAME,
+        ResourceKeys=[{"ResourceType": "AWS::IAM::User", "ResourceId": user_id}],
+        Message=message,
+    )
+    assert not response["FailedBatches"], response
+
+
+# --- The central topic's subscriber ------------------------------------------------
+
+def subscribe_queue(central_account):
+    """An SQS queue in the central account subscribed to the notification topic."""
+    sqs = central_account.client("sqs")
+    queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic_arn = readback.topic_arn(central_account.account_id)
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+        }],
+    })})
+    central_account.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return queue_url
+
+
+def drain_notifications(central_account, queue_url):
+    """Every message waiting in the queue, as {account_id, user_name, subject, message, event}."""
+    sqs = central_account.client("sqs")
+    notifications = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        if not messages:
+            return notifications
+        for message in messages:
+            notifications.append(notification(json.loads(message["Body"])))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def notification(envelope):
+    """SNS's JSON envelope as SQS receives it (raw message delivery off)."""
+    attributes = {name: value["Value"] for name, value in envelope.get("MessageAttributes", {}).items()}
+    return {
+        "account_id": attributes.get("account_id"),
+        "user_name": attributes.get("user_name"),
+        "event": attributes.get("event"),
+        "subject": envelope.get("Subject"),
+        "message": envelope["Message"],
+        "topic_arn": envelope["TopicArn"],
+    }
+
+
+# --- Evaluation and remediation ----------------------------------------------------
+
+def evaluate(account, timeout=60):
+    """Evaluate the rule as its periodic trigger would, then wait until every automatic
+    remediation this evaluation started has finished. Returns (compliance, remediations):
+    {user resource id: ComplianceType} and {user resource id: remediation status}."""
+    config = account.client("config")
+    started = time.time()
+    config.start_config_rules_evaluation(ConfigRuleNames=[readback.RULE_NAME])
+    compliance = wait_for_compliance(config, started, timeout)
+    expected = set(compliance_of(compliance, "NON_COMPLIANT")) - exempted_user_ids(config)
+    return compliance, wait_for_remediations(config, expected, started, timeout)
+
+
+def wait_for_compliance(config, since, timeout):
+    deadline = time.time() + timeout
+    while True:
+        results = compliance_details(config)
+        if results and all(result["ResultRecordedTime"].timestamp() >= since - 1 for result in results):
+            return {result_resource_id(result): result["ComplianceType"] for result in results}
+        if time.time() > deadline:
+            raise AssertionError("no evaluation of {0} recorded after {1} s: {2}".format(readback.RULE_NAME, timeout, results))
+        time.sleep(POLL_SECONDS)
+
+
+def compliance_details(config):
+    paginator = config.get_paginator("get_compliance_details_by_config_rule")
+    return [result for page in paginator.paginate(ConfigRuleName=readback.RULE_NAME) for result in page["EvaluationResults"]]
+
+
+def result_resource_id(result):
+    return result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
+
+
+def compliance_of(compliance, compliance_type):
+    return sorted(user_id for user_id, found in compliance.items() if found == compliance_type)
+
+
+def exempted_user_ids(config):
+    exceptions = config.describe_remediation_exceptions(ConfigRuleName=readback.RULE_NAME)["RemediationExceptions"]
+    return {exception["ResourceId"] for exception in exceptions}
+
+
+def wait_for_remediations(config, user_ids, since, timeout):
+    """Remediation status per user once each has a finished attempt started after `since`."""
+    deadline = time.time() + timeout
+    while True:
+        statuses = remediation_statuses(config, user_ids)
+        if all(finished_since(statuses.get(user_id), since) for user_id in user_ids):
+            return statuses
+        if time.time() > deadline:
+            raise AssertionError("remediations of {0} not finished after {1} s: {2}".format(sorted(user_ids), timeout, statuses))
+        time.sleep(POLL_SECONDS)
+
+
+def remediation_statuses(config, user_ids=None):
+    keys = [{"resourceType": "AWS::IAM::User", "resourceId": user_id} for user_id in sorted(user_ids or [])]
+    request = {"ConfigRuleName": readback.RULE_NAME}
+    if keys:
+        request["ResourceKeys"] = keys
+    statuses = {}
+    while True:
+        page = config.describe_remediation_execution_status(**request)
+        for status in page["RemediationExecutionStatuses"]:
+            statuses[status["ResourceKey"]["resourceId"]] = status
+        if not page.get("NextToken"):
+            return statuses
+        request["NextToken"] = page["NextToken"]
+
+
+def finished_since(status, since):
+    return bool(status) and status["State"] in TERMINAL_REMEDIATION_STATES and status["InvocationTime"].timestamp() >= since - 1
+
+
+def automation_execution_for(account, user_id):
+    """The newest execution of the notification document about this user, with its steps."""
+    ssm = account.client("ssm")
+    paginator = ssm.get_paginator("describe_automation_executions")
+    pages = paginator.paginate(Filters=[{"Key": "DocumentNamePrefix", "Values": [readback.DOCUMENT_NAME]}])
+    executions = [ssm.get_automation_execution(AutomationExecutionId=metadata["AutomationExecutionId"])["AutomationExecution"]
+                  for page in pages for metadata in page["AutomationExecutionMetadataList"]]
+    about_user = [execution for execution in executions if execution["Parameters"].get("ResourceId") == [user_id]]
+    assert about_user, "no automation execution about {0}".format(user_id)
+    return max(about_user, key=lambda execution: execution["ExecutionStartTime"])

@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The deployed pipeline at work: aged keys → Config evaluation → automatic remediation →
+the deployed document, run as the deployed role → the central topic → an SQS subscriber.
+
+One rollout serves the whole module; each test works in its own target account or with
+its own users, and leaves the estate converged.
+"""
+
+import json
+import time
+
+import pytest
+import readback
+import rehearsal
+from conftest import CENTRAL, TARGETS
+from estate import Estate
+
+OTHER_REGION = "us-east-1"
+
+
+@pytest.fixture(scope="module")
+def pipeline(emulator, tmp_path_factory):
+    """A rolled-out estate with an SQS queue subscribed to the central topic."""
+    emulator.reset()
+    estate = Estate(emulator, tmp_path_factory.mktemp("pipeline"), CENTRAL, TARGETS)
+    estate.prepare_targets()
+    estate.write_inventory()
+    run = estate.run()
+    assert run.rc == 0, run
+    central = estate.account(CENTRAL)
+    queue_url = rehearsal.subscribe_queue(central)
+    return estate, central, queue_url
+
+
+@pytest.fixture
+def inbox(pipeline):
+    """Notifications that arrive during the test (the queue is emptied first)."""
+    _, central, queue_url = pipeline
+    rehearsal.drain_notifications(central, queue_url)
+    return lambda: rehearsal.drain_notifications(central, queue_url)
+
+
+def notified(notifications):
+    return sorted((n["account_id"], n["user_name"]) for n in notifications)
+
+
+def test_every_user_with_an_aged_active_key_is_notified_once_and_nobody_else(pipeline, inbox):
+    estate, _, _ = pipeline
+    expected = []
+    exempted = {}
+    users = {}
+    for target in TARGETS:
+        account = estate.account(target)
+        users[target] = {
+            "fresh": rehearsal.create_user(account, "fresh", key_ages=[10]),
+            "just-over": rehearsal.create_user(account, "just-over", key_ages=[10, 91]),
+            "ancient": rehearsal.create_user(account, "ancient", key_ages=[400]),
+            "old-but-inactive": rehearsal.create_user(account, "old-but-inactive", key_ages=[5], inactive_key_ages=[400]),
+            "no-keys": rehearsal.create_user(account, "no-keys"),
+            "break-glass": rehearsal.create_user(account, "break-glass", key_ages=[400]),
+        }
+        rehearsal.exempt(account, users[target]["break-glass"])
+        exempted[target] = users[target]["break-glass"]
+        expected += [(target, "ancient"), (target, "just-over")]
+
+    for target in TARGETS:
+        compliance, remediations = rehearsal.evaluate(estate.account(target))
+        ids = users[target]
+        assert compliance == {
+            ids["fresh"]: "COMPLIANT",
+            ids["just-over"]: "NON_COMPLIANT",
+            ids["ancient"]: "NON_COMPLIANT",
+            ids["old-but-inactive"]: "COMPLIANT",
+            ids["no-keys"]: "COMPLIANT",
+            ids["break-glass"]: "NON_COMPLIANT",
+        }
+        assert sorted(remediations) == sorted([ids["just-over"], ids["ancient"]])
+        assert {status["State"] for status in remediations.values()} == {"SUCCEEDED"}
+        assert exempted[target] not in rehearsal.remediation_statuses(estate.account(target).client("config"))
+
+    notifications = inbox()
+    assert notified(notifications) == sorted(expected)
+    for message in notifications:
+        assert message["topic_arn"] == readback.topic_arn(CENTRAL)
+        assert message["event"] == "aged-access-key"
+        assert message["subject"] == "Aged IAM access key in AWS account {0}".format(message["account_id"])
+        assert "IAM user {0} in AWS account {1} has an active access key older than 90 days".format(
+            message["user_name"], message["account_id"]) in message["message"]
+
+
+def test_the_rule_exists_in_the_home_region_only(pipeline):
+    estate, _, _ = pipeline
+    for target in TARGETS:
+        rules = estate.account(target, OTHER_REGION).client("config").describe_config_rules()["ConfigRules"]
+        assert [rule["ConfigRuleName"] for rule in rules] == []
+
+
+def test_a_user_who_rotated_becomes_compliant_and_is_not_notified_again(pipeline, inbox):
+    estate, _, _ = pipeline
+    account = estate.account(TARGETS[0])
+    user_id = rehearsal.create_user(account, "rotates-today", key_ages=[120])
+    compliance, _ = rehearsal.evaluate(account)
+    assert compliance[user_id] == "NON_COMPLIANT"
+    assert (TARGETS[0], "rotates-today") in notified(inbox())
+
+    rehearsal.rotate_keys(account, "rotates-today")
+    compliance, _ = rehearsal.evaluate(account)
+    assert compliance[user_id] == "COMPLIANT"
+    assert (TARGETS[0], "rotates-today") not in notified(inbox())
+
+
+def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_repairs_it(pipeline, inbox):
+    estate, _, _ = pipeline
+    target = TARGETS[1]
+    account = estate.account(target)
+    iam = account.client("iam")
+    policy = iam.get_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME)["PolicyDocument"]
+    policy["Statement"] = [s for s in policy["Statement"] if s.get("Sid") != "PublishToCentralTopic"]
+    iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME, PolicyDocument=json.dumps(policy))
+    user_id = rehearsal.create_user(account, "unlucky", key_ages=[200])
+
+    _, remediations = rehearsal.evaluate(account)
+    status = remediations[user_id]
+    assert status["State"] == "FAILED"
+    failed_steps = [step for step in status["StepDetails"] if step["State"] == "FAILED"]
+    # SNS spells the action SNS:Publish in its AuthorizationError messages.
+    assert failed_steps and "not authorized to perform: sns:publish" in failed_steps[-1]["ErrorMessage"].lower(), status
+    execution = rehearsal.automation_execution_for(account, user_id)
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert "not authorized to perform: sns:publish" in execution["FailureMessage"].lower()
+    steps = execution["StepExecutions"]
+    assert [(s["StepName"], s["StepStatus"]) for s in steps] == [
+        ("RequireRecordedUser", "Success"), ("ResolveUserName", "Success"), ("PublishNotification", "Failed")]
+    assert (target, "unlucky") not in notified(inbox())
+
+    drift = estate.run(check=True, limit=estate.host_name(target))
+    assert ("Ensure the automation role's least-privilege policy", estate.host_name(target)) in drift.changed_tasks()
+    repair = estate.run(limit=estate.host_name(target))
+    assert repair.rc == 0, repair
+    readback.assert_target_converged(account, CENTRAL)
+
+    _, remediations = rehearsal.evaluate(account)
+    assert remediations[user_id]["State"] == "SUCCEEDED"
+    assert (target, "unlucky") in notified(inbox())
+
+
+def test_a_user_that_config_does_not_list_fails_the_remediation_instead_of_naming_nobody(pipeline, inbox):
+    """Config found the user NON_COMPLIANT, then the user was deleted; remediating it by hand
+    (as from the console) must fail at the document's first step, not publish an empty name."""
+    estate, _, _ = pipeline
+    target = TARGETS[2]
+    account = estate.account(target)
+    user_id = rehearsal.create_user(account, "left-the-company", key_ages=[300])
+    rehearsal.exempt(account, user_id, message="Leaving today; the account is deleted by hand")
+    compliance, _ = rehearsal.evaluate(account)
+    assert compliance[user_id] == "NON_COMPLIANT"
+    iam = account.client("iam")
+    for key in iam.list_access_keys(UserName="left-the-company")["AccessKeyMetadata"]:
+        iam.delete_access_key(UserName="left-the-company", AccessKeyId=key["AccessKeyId"])
+    iam.delete_user(UserName="left-the-company")
+    inbox()
+
+    config = account.client("config")
+    started = time.time()
+    response = config.start_remediation_execution(
+        ConfigRuleName=readback.RULE_NAME, ResourceKeys=[{"resourceType": "AWS::IAM::User", "resourceId": user_id}])
+    assert response["FailedItems"] == []
+    status = rehearsal.wait_for_remediations(config, {user_id}, since=started, timeout=60)[user_id]
+    assert status["State"] == "FAILED"
+    execution = rehearsal.automation_execution_for(account, user_id)
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    steps = account.client("ssm").describe_automation_step_executions(
+        AutomationExecutionId=execution["AutomationExecutionId"])["StepExecutions"]
+    assert [(s["StepName"], s["StepStatus"]) for s in steps] == [("RequireRecordedUser", "Failed")]
+    assert steps[0]["FailureMessage"], steps[0]
+    assert inbox() == []
