@@ -3,8 +3,10 @@
 """`make demo`: the whole rollout on the local AWS emulator, no AWS account needed.
 
 Starts the emulator, creates an organization with a central account and three target
-accounts, runs site.yml, runs it again as a drift check, prints what each account holds,
-and stops the emulator.
+accounts, runs site.yml, runs it again as a drift check and prints what each account holds.
+Then it rehearses what the rollout is for: IAM users with keys of different ages, AWS
+Config evaluating them, the automatic remediations running the deployed document, and the
+messages that reach an SQS queue subscribed to the central topic.
 """
 
 import os
@@ -14,9 +16,18 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
 
 import readback  # noqa: E402
+import rehearsal  # noqa: E402
 from estate import AMBIENT_ACCOUNT, Account, Emulator, Estate  # noqa: E402
 
 ACCOUNT_NAMES = ["security-tooling", "workloads-prod", "workloads-test", "sandbox"]
+# (user name, ages of active keys in days, ages of inactive keys, exempted from remediation)
+DEMO_USERS = [
+    ("ci-deployer", [12], [], False),
+    ("reporting-etl", [95], [], False),
+    ("legacy-backup", [400, 30], [], False),
+    ("former-contractor", [], [500], False),
+    ("break-glass", [380], [], True),
+]
 
 
 def banner(text):
@@ -81,7 +92,53 @@ def main():
         for account_id in targets:
             describe_account(estate, names[account_id], account_id, False)
         print("\nThe drift check above reports changed=0: the estate matches the inventory.")
+
+        rehearse(estate, names, central, targets)
     return 0
+
+
+def rehearse(estate, names, central, targets):
+    banner("Rehearsal: IAM users with aged keys in every target account")
+    queue_url = rehearsal.subscribe_queue(estate.account(central))
+    print("SQS queue subscribed to the central topic: {0}".format(queue_url))
+    users = {target: create_demo_users(estate.account(target)) for target in targets}
+    for user_name, active, inactive, exempted in DEMO_USERS:
+        print("  {0:<18} active keys {1!s:<10} inactive keys {2!s:<8}{3}".format(
+            user_name, active, inactive, " exempted (remediation exception)" if exempted else ""))
+
+    banner("AWS Config evaluates ACCESS_KEYS_ROTATED; automatic remediations run the document")
+    for target in targets:
+        compliance, remediations = rehearsal.evaluate(estate.account(target))
+        print_account_table(names[target], target, users[target], compliance, remediations)
+
+    banner("Messages that reached the subscriber of the central topic")
+    notifications = rehearsal.drain_notifications(estate.account(central), queue_url)
+    for message in sorted(notifications, key=lambda n: (n["account_id"], n["user_name"])):
+        print("\nSubject: {0}\n{1}".format(message["subject"], indent(message["message"])))
+    print("\n{0} messages: one per user with an aged active key, none for fresh, inactive-only or exempted keys.".format(
+        len(notifications)))
+
+
+def create_demo_users(account):
+    users = {}
+    for user_name, active, inactive, exempted in DEMO_USERS:
+        users[user_name] = rehearsal.create_user(account, user_name, key_ages=active, inactive_key_ages=inactive)
+        if exempted:
+            rehearsal.exempt(account, users[user_name])
+    return users
+
+
+def print_account_table(name, account_id, users, compliance, remediations):
+    print("\n{0} ({1})".format(name, account_id))
+    print("  {0:<18} {1:<14} {2}".format("user", "compliance", "remediation"))
+    for user_name, user_id in users.items():
+        status = remediations.get(user_id)
+        remediation = status["State"] if status else ("exempted" if compliance[user_id] == "NON_COMPLIANT" else "-")
+        print("  {0:<18} {1:<14} {2}".format(user_name, compliance[user_id], remediation))
+
+
+def indent(text):
+    return "\n".join("    " + line for line in text.splitlines())
 
 
 if __name__ == "__main__":
