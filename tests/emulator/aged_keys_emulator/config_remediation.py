@@ -10,7 +10,7 @@ RemediationConfiguration, RemediationParameterValue and SsmControls data types.
 
 Configurations are kept on moto's ConfigBackend of the account and region, keyed
 by rule name, so `/moto-api/reset` clears them with everything else.
-Nothing is executed: the emulator stores and validates, it never runs SSM Automation.
+This module stores and validates; config_remediation_execution.py runs them.
 """
 
 import copy
