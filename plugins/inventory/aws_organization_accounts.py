@@ -522,6 +522,8 @@ class InventoryModule(AWSInventoryBase):
         super().parse(inventory, loader, path, cache=cache)
         selection = self._selection_options()
         with_tags = self._tags_wanted(selection)
+        if not (selection["central_id"] or selection["central_tag"]):
+            self.warn("{0}: neither central_account_id nor central_account_tag is set, the group 'central' stays empty".format(path))
 
         found_in_cache, cached = self.get_cached_result(path, cache)
         if found_in_cache:

@@ -19,7 +19,7 @@ from collections import deque
 
 # botocore's adaptive mode retries throttled calls with backoff and slows the client down:
 # Organizations' request rate is low and shared by the whole organization.
-RETRY_CONFIG = {"retries": {"mode": "adaptive", "max_attempts": 10}}
+RETRY_CONFIG = {"retries": {"mode": "adaptive", "total_max_attempts": 10}}
 
 # Organizations is a global service served from us-east-1 in the aws partition.
 DEFAULT_REGION = "us-east-1"

@@ -12,7 +12,7 @@ import yaml
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
+from ansible.plugins.loader import inventory_loader
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "integration")))
 
@@ -20,7 +20,6 @@ from estate import ORGANIZATIONS_REGION, create_organization  # noqa: E402  pyli
 
 PLUGIN = "cloudsec.aged_keys.aws_organization_accounts"
 MANAGEMENT = "123456789012"
-COLLECTIONS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".build", "collections"))
 
 #   Root: management account "master"
 #   Security: security-tooling (central tag)
@@ -44,11 +43,6 @@ TREE = {
     "Closed": {"accounts": ["closed-1"]},
 }
 ACTIVE = {"master", "security-tooling", "shared", "prod-a", "prod-b", "payments-1", "dev-a", "dev-sandbox"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def plugin_loader():
-    init_plugin_loader([COLLECTIONS])
 
 
 @pytest.fixture
