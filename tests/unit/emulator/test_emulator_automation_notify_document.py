@@ -53,16 +53,26 @@ def automation_policy(publish=True):
     return policy_document(*statements)
 
 
-def key_policy(grant_targets=True):
+def publishers(organization_id=None):
+    """(Principal, Condition) of the publishers: the organisation's accounts, or the listed targets."""
+    condition = {"ArnLike": {"aws:PrincipalArn": PUBLISHER_ROLE_PATTERN}}
+    if organization_id:
+        return {"AWS": "*"}, dict(condition, StringEquals={"aws:PrincipalOrgID": organization_id})
+    return {"AWS": [TARGET_ROOT]}, condition
+
+
+def key_policy(grant_targets=True, organization_id=None):
     statements = [{"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": CENTRAL_ROOT}, "Action": "kms:*", "Resource": "*"}]
     if grant_targets:
+        principal, condition = publishers(organization_id)
+        condition["StringEquals"] = dict(condition.get("StringEquals", {}), **{"kms:ViaService": f"sns.{REGION}.amazonaws.com"})
         statements.append({
             "Sid": "TargetAccountsPublishThroughSns",
             "Effect": "Allow",
-            "Principal": {"AWS": [TARGET_ROOT]},
+            "Principal": principal,
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
             "Resource": "*",
-            "Condition": {"StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}, "ArnLike": {"aws:PrincipalArn": PUBLISHER_ROLE_PATTERN}},
+            "Condition": condition,
         })
     statements.append({
         "Sid": "SnsDeliveryToEncryptedSubscribers",
@@ -75,13 +85,14 @@ def key_policy(grant_targets=True):
     return policy_document(*statements)
 
 
-def topic_policy():
+def topic_policy(organization_id=None):
+    principal, condition = publishers(organization_id)
     admin_actions = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
                      "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
     return policy_document(
         {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": CENTRAL_ROOT}, "Action": admin_actions, "Resource": TOPIC_ARN},
-        {"Sid": "TargetAccountsPublish", "Effect": "Allow", "Principal": {"AWS": [TARGET_ROOT]}, "Action": "sns:Publish", "Resource": TOPIC_ARN,
-         "Condition": {"ArnLike": {"aws:PrincipalArn": PUBLISHER_ROLE_PATTERN}}},
+        {"Sid": "TargetAccountsPublish", "Effect": "Allow", "Principal": principal, "Action": "sns:Publish", "Resource": TOPIC_ARN,
+         "Condition": condition},
         {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC_ARN,
          "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     )
@@ -93,14 +104,14 @@ def policy_document(*statements):
 
 # --- accounts ------------------------------------------------------------------------------------------
 
-def deploy_central(emulator, grant_targets=True):
+def deploy_central(emulator, grant_targets=True, organization_id=None):
     """The encrypted topic (key referenced by alias) and a queue subscribed to it; returns the queue URL."""
     credentials = emulator.assume_account(CENTRAL)
     kms = emulator.client("kms", credentials=credentials)
-    key = kms.create_key(Policy=key_policy(grant_targets))["KeyMetadata"]
+    key = kms.create_key(Policy=key_policy(grant_targets, organization_id))["KeyMetadata"]
     kms.create_alias(AliasName="alias/cloudsec-aged-keys", TargetKeyId=key["KeyId"])
     sns = emulator.client("sns", credentials=credentials)
-    topic_arn = sns.create_topic(Name=TOPIC_NAME, Attributes={"KmsMasterKeyId": "alias/cloudsec-aged-keys", "Policy": topic_policy()})["TopicArn"]
+    topic_arn = sns.create_topic(Name=TOPIC_NAME, Attributes={"KmsMasterKeyId": "alias/cloudsec-aged-keys", "Policy": topic_policy(organization_id)})["TopicArn"]
     sqs = emulator.client("sqs", credentials=credentials)
     queue_url = sqs.create_queue(QueueName="aged-keys-tickets")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -160,6 +171,35 @@ def test_notification_reaches_the_central_subscriber(emulator):
     assert message["MessageAttributes"]["user_name"]["Value"] == "alice"
     assert message["MessageAttributes"]["account_id"]["Value"] == TARGET
     assert steps["PublishNotification"]["Outputs"]["MessageId"] == [message["MessageId"]]
+
+
+def create_organization(emulator, account_id):
+    """An organization whose management account is `account_id`; returns its id."""
+    organizations = emulator.client("organizations", region="us-east-1", credentials=emulator.assume_account(account_id))
+    return organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+
+
+def test_organization_scoped_policies_let_members_publish(emulator):
+    organization_id = create_organization(emulator, TARGET)
+    sqs, queue_url = deploy_central(emulator, organization_id=organization_id)
+    ssm, user_id = deploy_target(emulator)
+
+    execution = notify(ssm, user_id)
+
+    assert execution["AutomationExecutionStatus"] == "Success", execution.get("FailureMessage")
+    assert [message["MessageAttributes"]["account_id"]["Value"] for message in received(sqs, queue_url)] == [TARGET]
+
+
+def test_organization_scoped_policies_refuse_accounts_outside_the_organization(emulator):
+    create_organization(emulator, TARGET)
+    sqs, queue_url = deploy_central(emulator, organization_id="o-otherorg01")
+    ssm, user_id = deploy_target(emulator)
+
+    execution = notify(ssm, user_id)
+
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert "not authorized to perform: SNS:Publish" in execution["FailureMessage"]
+    assert received(sqs, queue_url) == []
 
 
 def test_role_without_sns_publish_is_denied(emulator):
