@@ -148,7 +148,7 @@ extends_documentation_fragment:
   - amazon.aws.region.plugins
   - amazon.aws.assume_role.plugins
 author:
-  - cloudsec.aged_keys contributors
+  - cloudsec.aged_keys maintainers (@cloudsec)
 """
 
 EXAMPLES = r"""
@@ -464,7 +464,8 @@ class InventoryModule(AWSInventoryBase):
             raise
         state = organizations.account_state(account)
         if state != "ACTIVE":
-            raise AnsibleParserError("central_account_id {0} ({1}) is {2}, not ACTIVE: choose an active central account".format(account_id, account.get("Name"), state))
+            raise AnsibleParserError(
+                "central_account_id {0} ({1}) is {2}, not ACTIVE: choose an active central account".format(account_id, account.get("Name"), state))
         parent_id = organizations.list_parents(client, account_id)[0]["Id"]
         unit = next(unit for unit in units if unit["Id"] == parent_id)
         record = account_record(account, unit, organization["Id"])

@@ -103,7 +103,7 @@ def organizations_calls(emulator, since=0):
 
 def log_mark(emulator):
     with open(emulator.request_log_path) as stream:
-        return sum(1 for _ in stream)
+        return len(stream.readlines())
 
 
 def plain(value):
