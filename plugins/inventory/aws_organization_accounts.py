@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: aws_organization_accounts
 short_description: The accounts of an AWS Organization as inventory hosts
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes every account of an AWS Organization, or of some of its organizational units (OUs), an inventory host
     with C(ansible_connection=local) and the host variable C(account_id), the way the roles of cloudsec.aged_keys expect.
