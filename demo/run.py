@@ -108,8 +108,8 @@ def rehearse(estate, names, central, targets):
 
     banner("AWS Config evaluates ACCESS_KEYS_ROTATED; automatic remediations run the document")
     for target in targets:
-        compliance, remediations = rehearsal.evaluate(estate.account(target))
-        print_account_table(names[target], target, users[target], compliance, remediations)
+        evaluation = rehearsal.evaluate(estate.account(target))
+        print_account_table(names[target], target, users[target], evaluation)
 
     banner("Messages that reached the subscriber of the central topic")
     notifications = rehearsal.drain_notifications(estate.account(central), queue_url)
@@ -128,13 +128,14 @@ def create_demo_users(account):
     return users
 
 
-def print_account_table(name, account_id, users, compliance, remediations):
+def print_account_table(name, account_id, users, evaluation):
     print("\n{0} ({1})".format(name, account_id))
     print("  {0:<18} {1:<14} {2}".format("user", "compliance", "remediation"))
     for user_name, user_id in users.items():
-        status = remediations.get(user_id)
-        remediation = status["State"] if status else ("exempted" if compliance[user_id] == "NON_COMPLIANT" else "-")
-        print("  {0:<18} {1:<14} {2}".format(user_name, compliance[user_id], remediation))
+        compliance = evaluation.compliance[user_id]
+        status = evaluation.remediations.get(user_id)
+        remediation = status["State"] if status else ("exempted" if compliance == "NON_COMPLIANT" else "-")
+        print("  {0:<18} {1:<14} {2}".format(user_name, compliance, remediation))
 
 
 def indent(text):

@@ -170,6 +170,7 @@ keyed_groups:
   - key: account_ou_path | regex_replace('/', '_')
     prefix: ou
 
+---
 # Only accounts tagged for the rollout, central account marked by a tag, cached for an hour.
 plugin: cloudsec.aged_keys.aws_organization_accounts
 include_tags:

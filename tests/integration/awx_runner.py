@@ -166,7 +166,7 @@ class Job:
         return self
 
     def wait(self):
-        output, _ = self.process.communicate()
+        output = self.process.communicate()[0]
         return JobResult(self.directory, self.process.returncode, output)
 
     def run(self, playbook="site.yml"):

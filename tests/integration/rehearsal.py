@@ -8,6 +8,7 @@ message reaches an SQS queue subscribed to the central topic. Shared by the
 integration tests and the demo; everything is read back through AWS APIs.
 """
 
+import collections
 import json
 import os
 import sys
@@ -20,6 +21,8 @@ sys.path.insert(0, os.path.join(readback.REPO, "tests", "emulator"))
 from aged_keys_emulator.control import set_access_key_age  # noqa: E402  pylint: disable=wrong-import-position
 
 QUEUE_NAME = "aged-keys-notifications"
+# {user resource id: ComplianceType} and {user resource id: remediation status} of one evaluation.
+Evaluation = collections.namedtuple("Evaluation", "compliance remediations")
 TERMINAL_REMEDIATION_STATES = {"SUCCEEDED", "FAILED"}
 POLL_SECONDS = 0.2
 
@@ -118,14 +121,13 @@ def notification(envelope):
 
 def evaluate(account, timeout=60):
     """Evaluate the rule as its periodic trigger would, then wait until every automatic
-    remediation this evaluation started has finished. Returns (compliance, remediations):
-    {user resource id: ComplianceType} and {user resource id: remediation status}."""
+    remediation this evaluation started has finished. Returns an Evaluation."""
     config = account.client("config")
     started = time.time()
     config.start_config_rules_evaluation(ConfigRuleNames=[readback.RULE_NAME])
     compliance = wait_for_compliance(config, started, timeout)
     expected = set(compliance_of(compliance, "NON_COMPLIANT")) - exempted_user_ids(config)
-    return compliance, wait_for_remediations(config, expected, started, timeout)
+    return Evaluation(compliance, wait_for_remediations(config, expected, started, timeout))
 
 
 def wait_for_compliance(config, since, timeout):

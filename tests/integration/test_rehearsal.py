@@ -7,6 +7,7 @@ One rollout serves the whole module; each test works in its own target account o
 its own users, and leaves the estate converged.
 """
 
+import collections
 import json
 import time
 
@@ -17,6 +18,7 @@ from conftest import CENTRAL, TARGETS
 from estate import Estate
 
 OTHER_REGION = "us-east-1"
+Pipeline = collections.namedtuple("Pipeline", "estate central queue_url")
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +32,14 @@ def pipeline(emulator, tmp_path_factory):
     assert run.rc == 0, run
     central = estate.account(CENTRAL)
     queue_url = rehearsal.subscribe_queue(central)
-    return estate, central, queue_url
+    return Pipeline(estate, central, queue_url)
 
 
 @pytest.fixture
 def inbox(pipeline):
     """Notifications that arrive during the test (the queue is emptied first)."""
-    _, central, queue_url = pipeline
-    rehearsal.drain_notifications(central, queue_url)
-    return lambda: rehearsal.drain_notifications(central, queue_url)
+    rehearsal.drain_notifications(pipeline.central, pipeline.queue_url)
+    return lambda: rehearsal.drain_notifications(pipeline.central, pipeline.queue_url)
 
 
 def notified(notifications):
@@ -46,7 +47,7 @@ def notified(notifications):
 
 
 def test_every_user_with_an_aged_active_key_is_notified_once_and_nobody_else(pipeline, inbox):
-    estate, _, _ = pipeline
+    estate = pipeline.estate
     expected = []
     exempted = {}
     users = {}
@@ -65,9 +66,9 @@ def test_every_user_with_an_aged_active_key_is_notified_once_and_nobody_else(pip
         expected += [(target, "ancient"), (target, "just-over")]
 
     for target in TARGETS:
-        compliance, remediations = rehearsal.evaluate(estate.account(target))
+        evaluation = rehearsal.evaluate(estate.account(target))
         ids = users[target]
-        assert compliance == {
+        assert evaluation.compliance == {
             ids["fresh"]: "COMPLIANT",
             ids["just-over"]: "NON_COMPLIANT",
             ids["ancient"]: "NON_COMPLIANT",
@@ -75,8 +76,8 @@ def test_every_user_with_an_aged_active_key_is_notified_once_and_nobody_else(pip
             ids["no-keys"]: "COMPLIANT",
             ids["break-glass"]: "NON_COMPLIANT",
         }
-        assert sorted(remediations) == sorted([ids["just-over"], ids["ancient"]])
-        assert {status["State"] for status in remediations.values()} == {"SUCCEEDED"}
+        assert sorted(evaluation.remediations) == sorted([ids["just-over"], ids["ancient"]])
+        assert {status["State"] for status in evaluation.remediations.values()} == {"SUCCEEDED"}
         assert exempted[target] not in rehearsal.remediation_statuses(estate.account(target).client("config"))
 
     notifications = inbox()
@@ -90,28 +91,26 @@ def test_every_user_with_an_aged_active_key_is_notified_once_and_nobody_else(pip
 
 
 def test_the_rule_exists_in_the_home_region_only(pipeline):
-    estate, _, _ = pipeline
+    estate = pipeline.estate
     for target in TARGETS:
         rules = estate.account(target, OTHER_REGION).client("config").describe_config_rules()["ConfigRules"]
         assert [rule["ConfigRuleName"] for rule in rules] == []
 
 
 def test_a_user_who_rotated_becomes_compliant_and_is_not_notified_again(pipeline, inbox):
-    estate, _, _ = pipeline
+    estate = pipeline.estate
     account = estate.account(TARGETS[0])
     user_id = rehearsal.create_user(account, "rotates-today", key_ages=[120])
-    compliance, _ = rehearsal.evaluate(account)
-    assert compliance[user_id] == "NON_COMPLIANT"
+    assert rehearsal.evaluate(account).compliance[user_id] == "NON_COMPLIANT"
     assert (TARGETS[0], "rotates-today") in notified(inbox())
 
     rehearsal.rotate_keys(account, "rotates-today")
-    compliance, _ = rehearsal.evaluate(account)
-    assert compliance[user_id] == "COMPLIANT"
+    assert rehearsal.evaluate(account).compliance[user_id] == "COMPLIANT"
     assert (TARGETS[0], "rotates-today") not in notified(inbox())
 
 
 def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_repairs_it(pipeline, inbox):
-    estate, _, _ = pipeline
+    estate = pipeline.estate
     target = TARGETS[1]
     account = estate.account(target)
     iam = account.client("iam")
@@ -120,8 +119,7 @@ def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_r
     iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME, PolicyDocument=json.dumps(policy))
     user_id = rehearsal.create_user(account, "unlucky", key_ages=[200])
 
-    _, remediations = rehearsal.evaluate(account)
-    status = remediations[user_id]
+    status = rehearsal.evaluate(account).remediations[user_id]
     assert status["State"] == "FAILED"
     failed_steps = [step for step in status["StepDetails"] if step["State"] == "FAILED"]
     # SNS spells the action SNS:Publish in its AuthorizationError messages.
@@ -140,21 +138,19 @@ def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_r
     assert repair.rc == 0, repair
     readback.assert_target_converged(account, CENTRAL)
 
-    _, remediations = rehearsal.evaluate(account)
-    assert remediations[user_id]["State"] == "SUCCEEDED"
+    assert rehearsal.evaluate(account).remediations[user_id]["State"] == "SUCCEEDED"
     assert (target, "unlucky") in notified(inbox())
 
 
 def test_a_user_that_config_does_not_list_fails_the_remediation_instead_of_naming_nobody(pipeline, inbox):
     """Config found the user NON_COMPLIANT, then the user was deleted; remediating it by hand
     (as from the console) must fail at the document's first step, not publish an empty name."""
-    estate, _, _ = pipeline
+    estate = pipeline.estate
     target = TARGETS[2]
     account = estate.account(target)
     user_id = rehearsal.create_user(account, "left-the-company", key_ages=[300])
     rehearsal.exempt(account, user_id, message="Leaving today; the account is deleted by hand")
-    compliance, _ = rehearsal.evaluate(account)
-    assert compliance[user_id] == "NON_COMPLIANT"
+    assert rehearsal.evaluate(account).compliance[user_id] == "NON_COMPLIANT"
     iam = account.client("iam")
     for key in iam.list_access_keys(UserName="left-the-company")["AccessKeyMetadata"]:
         iam.delete_access_key(UserName="left-the-company", AccessKeyId=key["AccessKeyId"])

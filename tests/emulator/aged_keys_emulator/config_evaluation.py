@@ -287,7 +287,7 @@ def get_compliance_details_by_config_rule(config_backend, rule_name, compliance_
         raise InvalidParameterValueException("INSUFFICIENT_DATA cannot be used as a ComplianceType for filtering results.")
     rule = existing_rule(config_backend, rule_name)
     results = sorted(current_results(config_backend, rule).items())
-    results = [result for _, result in results if not compliance_types or result["ComplianceType"] in compliance_types]
+    results = [result for _resource_id, result in results if not compliance_types or result["ComplianceType"] in compliance_types]
     page, token = page_of(results, result_resource_id, limit or DEFAULT_DETAILS_LIMIT, next_token)
     return with_next_token({"EvaluationResults": page}, "NextToken", token)
 

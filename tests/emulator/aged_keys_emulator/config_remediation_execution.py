@@ -161,7 +161,7 @@ def remediate_automatically(config_backend, rule_names):
 
 
 def non_compliant_qualifiers(results):
-    return [result["EvaluationResultIdentifier"]["EvaluationResultQualifier"] for _, result in sorted(results.items())
+    return [result["EvaluationResultIdentifier"]["EvaluationResultQualifier"] for _resource_id, result in sorted(results.items())
             if result["ComplianceType"] == "NON_COMPLIANT"]
 
 
@@ -386,7 +386,7 @@ def check_listing_request(rule_name, resource_keys, check_keys, limit, next_toke
 def page_answer(items, member, page_size, next_token):
     """One page of sorted (store key, value) items, as {member: values, "NextToken": ...}."""
     page, token = page_of(items, lambda item: page_key(item[0]), page_size, next_token)
-    return with_next_token({member: [value for _, value in page]}, "NextToken", token)
+    return with_next_token({member: [value for _key, value in page]}, "NextToken", token)
 
 
 # --- Remediation exceptions ------------------------------------------------------------------

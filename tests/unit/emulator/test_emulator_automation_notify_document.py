@@ -111,7 +111,8 @@ def deploy_central(emulator, grant_targets=True, organization_id=None):
     key = kms.create_key(Policy=key_policy(grant_targets, organization_id))["KeyMetadata"]
     kms.create_alias(AliasName="alias/cloudsec-aged-keys", TargetKeyId=key["KeyId"])
     sns = emulator.client("sns", credentials=credentials)
-    topic_arn = sns.create_topic(Name=TOPIC_NAME, Attributes={"KmsMasterKeyId": "alias/cloudsec-aged-keys", "Policy": topic_policy(organization_id)})["TopicArn"]
+    attributes = {"KmsMasterKeyId": "alias/cloudsec-aged-keys", "Policy": topic_policy(organization_id)}
+    topic_arn = sns.create_topic(Name=TOPIC_NAME, Attributes=attributes)["TopicArn"]
     sqs = emulator.client("sqs", credentials=credentials)
     queue_url = sqs.create_queue(QueueName="aged-keys-tickets")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

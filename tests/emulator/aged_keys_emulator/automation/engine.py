@@ -109,7 +109,7 @@ class AutomationExecution:
         variables = self.system_variables()
         if name in variables:
             return variables[name]
-        step_name, _, output = name.partition(".")
+        step_name, _dot, output = name.partition(".")
         with STATE_LOCK:
             produced = self.step_outputs.get(step_name, {})
         if output and output in produced:
@@ -133,7 +133,8 @@ class AutomationExecution:
             backend = ssm_backends[self.account][self.region]
             child_id = start_execution(backend, document_name, document_version, supplied, self.identity, parent_id=self.execution_id)
         except InvalidAutomationExecutionParametersException as error:
-            raise actions.step_failure(actions.EXECUTE_PHASE, f"{error.error_type}: {error.message}") from error
+            # moto's JsonRESTError is an Exception; pylint cannot infer it through werkzeug.
+            raise actions.step_failure(actions.EXECUTE_PHASE, f"{error.error_type}: {error.message}") from error  # pylint: disable=bad-exception-cause
         except Exception as error:  # pylint: disable=broad-except  # any start error fails the step
             raise actions.step_failure(actions.EXECUTE_PHASE, str(error)) from error
         return execution_store(ssm_backends[self.account][self.region])[child_id]
@@ -278,7 +279,7 @@ def finish(execution, failed_step, aborted_status):
     """Terminal status, failure message and the runbook's outputs."""
     outputs = {}
     for name in execution.content.get("outputs") or []:
-        step_name, _, output = name.partition(".")
+        step_name, _dot, output = name.partition(".")
         if output in execution.step_outputs.get(step_name, {}):
             outputs[name] = execution.step_outputs[step_name][output]
     with STATE_LOCK:

@@ -115,7 +115,7 @@ def caller_identity(access_key_id, session_token, account, region):
     assumed = sts_backends[account][partition].get_assumed_role_from_access_key(access_key_id)
     credentials = {"AccessKeyId": access_key_id, "SecretAccessKey": "testing", "SessionToken": session_token}
     if assumed is None:
-        _, arn, _ = sts_backends[account][partition].get_caller_identity(access_key_id, region)
+        _user_id, arn, _account = sts_backends[account][partition].get_caller_identity(access_key_id, region)
         return Identity(principal=policy.Principal(arn=arn, account=account, principal_arn=arn), credentials=credentials)
     credentials["SecretAccessKey"] = assumed.secret_access_key
     role_match = ROLE_ARN.fullmatch(assumed.role_arn)
