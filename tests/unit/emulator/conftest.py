@@ -7,26 +7,7 @@
 import os
 import sys
 
-import pytest
-
 EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "emulator"))
 sys.path.insert(0, EMULATOR_DIR)
 
-from aged_keys_emulator.runtime import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
-from emulator_testing import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-
-
-@pytest.fixture(scope="session")
-def emulator_server(tmp_path_factory):
-    request_log_path = tmp_path_factory.mktemp("emulator") / "requests.jsonl"
-    server = EmulatorServer(port=0, request_log_path=str(request_log_path)).start()
-    server.request_log_file = request_log_path
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def emulator(emulator_server):
-    emulator = Emulator(emulator_server)
-    emulator.reset()
-    return emulator
+from emulator_fixtures import emulator, emulator_server  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

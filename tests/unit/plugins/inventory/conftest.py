@@ -12,7 +12,6 @@ find the plugin. Collected in path order, the other unit tests import collection
 import os
 import sys
 
-import pytest
 from ansible.plugins.loader import init_plugin_loader
 
 UNIT_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -20,21 +19,4 @@ init_plugin_loader([os.path.join(UNIT_DIR, "..", "..", ".build", "collections")]
 sys.path.insert(0, os.path.join(UNIT_DIR, "..", "emulator"))
 sys.path.insert(0, os.path.join(UNIT_DIR, "emulator"))
 
-from aged_keys_emulator.runtime import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
-from emulator_testing import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-
-
-@pytest.fixture(scope="session")
-def organizations_emulator_server(tmp_path_factory):
-    request_log_path = tmp_path_factory.mktemp("emulator") / "requests.jsonl"
-    server = EmulatorServer(port=0, request_log_path=str(request_log_path)).start()
-    server.request_log_file = request_log_path
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def emulator(organizations_emulator_server):
-    emulator = Emulator(organizations_emulator_server)
-    emulator.reset()
-    return emulator
+from emulator_fixtures import emulator, emulator_server  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
