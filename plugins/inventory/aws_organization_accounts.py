@@ -15,6 +15,8 @@ description:
     with C(ansible_connection=local) and the host variable C(account_id), the way the roles of cloudsec.aged_keys expect.
   - Puts one account in the group C(central) (O(central_account_id) or O(central_account_tag)) and every selected
     account in the group C(targets).
+  - Every host gets the variable C(aged_keys_central_account_id), the central account's id, so that a part of the
+    inventory without the central host (C(--limit), AWX job slicing) still finds the central topic.
   - Reads the organization with C(organizations:DescribeOrganization), C(ListRoots), C(ListOrganizationalUnitsForParent),
     C(ListAccountsForParent) and, only when tags are needed, C(ListTagsForResource) per account. These calls work in the
     management account or in a member account registered as a delegated administrator; O(assume_role_arn) assumes a role
@@ -205,6 +207,7 @@ UNIT_ID_PATTERN = re.compile(r"^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,3
 HOSTNAME_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 CENTRAL_GROUP = "central"
 TARGETS_GROUP = "targets"
+CENTRAL_ACCOUNT_VARIABLE = "aged_keys_central_account_id"
 CONSTRUCTED_OPTIONS = ("compose", "groups", "keyed_groups")
 # Options that do not change what is read from AWS: left out of the cache key. Credentials
 # stay out of it too, so that no secret (nor a hash of one) ends up in a cache file name.
@@ -514,6 +517,10 @@ class InventoryModule(AWSInventoryBase):
             if not record.get("central_only"):
                 self.inventory.add_host(host, group=TARGETS_GROUP)
             variables = self._host_variables(record)
+            if central_id:
+                # Every host knows the central account, so an inventory slice without the
+                # central host (AWX job slicing, --limit) still derives the topic's ARN.
+                variables.setdefault(CENTRAL_ACCOUNT_VARIABLE, central_id)
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)

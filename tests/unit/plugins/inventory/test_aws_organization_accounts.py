@@ -229,6 +229,15 @@ def test_central_account_by_id_outside_the_selection_is_central_only(tmp_path, e
     assert inventory.get_host("security-tooling").get_vars()["account_ou_path"] == "Root/Security"
 
 
+def test_every_host_knows_the_central_account_so_slices_without_it_still_run(tmp_path, emulator, organization):
+    central = organization["accounts"]["security-tooling"]
+    inventory = read_inventory(tmp_path, emulator, organizational_units=["Root/Workloads"], central_account_id=central)
+    for host in group_hosts(inventory, "targets") | {"security-tooling"}:
+        assert inventory.get_host(host).get_vars()["aged_keys_central_account_id"] == central
+    without_central = read_inventory(tmp_path, emulator, organizational_units=["Root/Workloads"])
+    assert "aged_keys_central_account_id" not in without_central.get_host("prod-a").get_vars()
+
+
 def test_central_account_by_id_inside_the_selection_is_also_a_target(tmp_path, emulator, organization):
     central = organization["accounts"]["security-tooling"]
     inventory = read_inventory(tmp_path, emulator, central_account_id=central)
