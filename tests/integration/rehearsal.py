@@ -200,3 +200,22 @@ def automation_execution_for(account, user_id):
     about_user = [execution for execution in executions if execution["Parameters"].get("ResourceId") == [user_id]]
     assert about_user, "no automation execution about {0}".format(user_id)
     return max(about_user, key=lambda execution: execution["ExecutionStartTime"])
+
+
+def run_remediation_document(account, user_id, timeout=30):
+    """Start the remediation's document directly, with the parameters Config would pass, and
+    return the finished execution."""
+    remediation = readback.remediation(account)
+    parameters = {name: value["StaticValue"]["Values"] for name, value in remediation["Parameters"].items() if "StaticValue" in value}
+    parameters.update({name: [user_id] for name, value in remediation["Parameters"].items() if "ResourceValue" in value})
+    ssm = account.client("ssm")
+    execution_id = ssm.start_automation_execution(
+        DocumentName=remediation["TargetId"], DocumentVersion=remediation["TargetVersion"], Parameters=parameters)["AutomationExecutionId"]
+    deadline = time.time() + timeout
+    while True:
+        execution = ssm.get_automation_execution(AutomationExecutionId=execution_id)["AutomationExecution"]
+        if execution["AutomationExecutionStatus"] not in ("Pending", "InProgress", "Waiting"):
+            return execution
+        if time.time() > deadline:
+            raise AssertionError("automation {0} still {1} after {2} s".format(execution_id, execution["AutomationExecutionStatus"], timeout))
+        time.sleep(POLL_SECONDS)

@@ -109,6 +109,30 @@ def test_a_user_who_rotated_becomes_compliant_and_is_not_notified_again(pipeline
     assert (TARGETS[0], "rotates-today") not in notified(inbox())
 
 
+def test_the_automation_role_needs_every_statement_of_its_policy(pipeline, inbox):
+    """The deployed inline policy is sufficient (the first run succeeds) and minimal (without
+    any one of its statements the document fails with an authorization error)."""
+    account = pipeline.estate.account(TARGETS[0])
+    iam = account.client("iam")
+    user_id = rehearsal.create_user(account, "policy-probe", key_ages=[150])
+    deployed = iam.get_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME)["PolicyDocument"]
+    assert rehearsal.run_remediation_document(account, user_id)["AutomationExecutionStatus"] == "Success"
+    failures = {}
+    try:
+        for statement in deployed["Statement"]:
+            reduced = dict(deployed, Statement=[s for s in deployed["Statement"] if s is not statement])
+            iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME, PolicyDocument=json.dumps(reduced))
+            execution = rehearsal.run_remediation_document(account, user_id)
+            failures[statement["Sid"]] = (execution["AutomationExecutionStatus"], execution.get("FailureMessage", ""))
+    finally:
+        iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME, PolicyDocument=json.dumps(deployed))
+    assert sorted(failures) == sorted(s["Sid"] for s in deployed["Statement"]) and len(failures) >= 3
+    for sid, (status, message) in failures.items():
+        assert status == "Failed", sid
+        assert "not authorized to perform" in message, (sid, message)
+    assert notified(inbox()) == [(TARGETS[0], "policy-probe")]
+
+
 def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_repairs_it(pipeline, inbox):
     estate = pipeline.estate
     target = TARGETS[1]
