@@ -20,7 +20,9 @@ from moto.iam import models as iam_models
 from moto.kms import models as kms_models
 from moto.iam import utils as iam_utils
 from moto.moto_server import werkzeug_app
+from moto.organizations import models as organizations_models
 from moto.ssm import models as ssm_models
+from moto.sts import models as sts_models
 
 from aged_keys_emulator import MOTO_VERSION, apply_patches
 from aged_keys_emulator.config_remediation import STORE_ATTRIBUTE
@@ -99,3 +101,26 @@ def test_dispatch_still_finds_response_methods_by_name():
     assert "method_names_from_class" in inspect.getsource(BaseResponse.call_action)
     for action in ADDED_CONFIG_ACTIONS:
         assert inspect.isfunction(getattr(ConfigResponse, action)), action
+
+
+def test_iam_and_sts_state_the_evaluation_and_the_automation_runner_read():
+    backend = iam_models.IAMBackend("global", "123456789012")
+    user = backend.create_user("eu-west-1", "alice")
+    key = backend.create_access_key("alice")
+    assert user.access_keys == [key]
+    for name in ("access_key_id", "status", "create_date", "last_used"):
+        assert hasattr(key, name), f"AccessKey.{name}"
+    assert hasattr(iam_models, "AccessKeyLastUsed")
+    role = backend.create_role("probe", "{}", "/", None, "", [], None)
+    for name in ("policies", "managed_policies", "permissions_boundary_arn"):
+        assert hasattr(role, name), f"Role.{name}"
+    for name in ("managed_policies", "aws_managed_policies"):
+        assert hasattr(backend, name), f"IAMBackend.{name}"
+    assert inspect.isfunction(sts_models.STSBackend.get_assumed_role_from_access_key)
+    assert hasattr(organizations_models.organizations_backends, "master_accounts")
+
+
+def test_config_rule_attributes_the_evaluation_reads():
+    init_source = inspect.getsource(config_models.ConfigRule.__init__) + inspect.getsource(config_models.ConfigRule.modify_fields)
+    for name in ("config_rule_name", "config_rule_state", "input_parameters_dict", "source"):
+        assert f"self.{name}" in init_source, f"ConfigRule.{name}"
