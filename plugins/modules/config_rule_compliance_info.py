@@ -1,0 +1,271 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: config_rule_compliance_info
+version_added: 0.1.0
+short_description: Report the IAM users an AWS Config rule found non-compliant, with their remediation and exception
+description:
+  - Reads the latest evaluation results of an AWS Config rule such as the collection's C(ACCESS_KEYS_ROTATED)
+    rule, and for each IAM user the state of its automatic remediation (the notification) and its
+    remediation exception, if any.
+  - User names are resolved from AWS Config's own inventory (C(ListDiscoveredResources)), the way the
+    notification document does it, so no IAM permission is needed.
+  - A rule that does not exist is not an error (the account may not be rolled out yet); the module
+    warns and returns O(name) with RV(rule.exists=false) and no resources.
+  - Makes at most three listing calls plus one C(ListDiscoveredResources) call per 20 listed users,
+    and only the first one when no user is listed.
+author:
+  - cloudsec.aged_keys maintainers (@cloudsec)
+options:
+  name:
+    description:
+      - Name of the AWS Config rule.
+    type: str
+    required: true
+  include_compliant:
+    description:
+      - Also list the compliant users. By default only non-compliant users are listed; RV(counts)
+        always covers both.
+    type: bool
+    default: false
+  resolve_names:
+    description:
+      - Resolve each user's name with AWS Config C(ListDiscoveredResources) (one call per 20 users).
+      - When V(false), RV(resources[].user_name) is V(null).
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+notes:
+  - "IAM permissions: C(config:GetComplianceDetailsByConfigRule), C(config:DescribeRemediationExecutionStatus),
+    C(config:DescribeRemediationExceptions), and C(config:ListDiscoveredResources) with O(resolve_names=true)."
+  - The results are AWS Config's latest evaluation; they change when the rule is evaluated again.
+extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Users with aged access keys, their notification and exception
+  cloudsec.aged_keys.config_rule_compliance_info:
+    name: cloudsec-aged-keys-access-keys-rotated
+  register: compliance
+
+- name: Every evaluated user, without resolving names
+  cloudsec.aged_keys.config_rule_compliance_info:
+    name: cloudsec-aged-keys-access-keys-rotated
+    include_compliant: true
+    resolve_names: false
+  register: compliance
+
+- name: Fail when a non-compliant user has no remediation exception
+  ansible.builtin.assert:
+    that:
+      - compliance.resources | selectattr('compliance', 'eq', 'NON_COMPLIANT') | selectattr('exception', 'none') | list | length == 0
+"""
+
+RETURN = r"""
+rule:
+  description: The rule that was read.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the rule.
+      type: str
+      sample: cloudsec-aged-keys-access-keys-rotated
+    exists:
+      description: Whether the rule exists. V(false) means nothing was evaluated (the account is not rolled out).
+      type: bool
+      sample: true
+counts:
+  description: Number of users per compliance type in the rule's latest evaluation, whatever O(include_compliant) is.
+  returned: always
+  type: dict
+  contains:
+    compliant:
+      description: Compliant users.
+      type: int
+      sample: 12
+    non_compliant:
+      description: Non-compliant users.
+      type: int
+      sample: 2
+resources:
+  description:
+    - The non-compliant users (and with O(include_compliant=true) the compliant ones), non-compliant first,
+      then by user name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    resource_id:
+      description: AWS Config's resource id of the user (the IAM unique id).
+      type: str
+      sample: AIDAEXAMPLE0123456789
+    user_name:
+      description: Name of the user as AWS Config recorded it; V(null) when not resolved or not recorded (for example deleted).
+      type: str
+      sample: build-bot
+    compliance:
+      description: C(COMPLIANT) or C(NON_COMPLIANT).
+      type: str
+      sample: NON_COMPLIANT
+    result_recorded_time:
+      description: When AWS Config recorded the result (ISO 8601).
+      type: str
+      sample: "2026-11-29T06:00:12.345000+00:00"
+    annotation:
+      description: AWS Config's explanation of the result, if any.
+      type: str
+    remediation:
+      description: The latest remediation execution about the user; V(null) when none ran.
+      type: dict
+      contains:
+        state:
+          description: C(QUEUED), C(IN_PROGRESS), C(SUCCEEDED) (the notification was published) or C(FAILED).
+          type: str
+          sample: SUCCEEDED
+        last_updated:
+          description: When the state last changed (ISO 8601).
+          type: str
+        error_message:
+          description: Error message of the last failed step; V(null) when no step failed.
+          type: str
+          sample: "User: ... is not authorized to perform: SNS:Publish"
+    exception:
+      description: The user's remediation exception; V(null) when it has none.
+      type: dict
+      contains:
+        message:
+          description: Why the user is exempted.
+          type: str
+          sample: Break-glass user, rotated by hand
+        expiration_time:
+          description: When the exception expires (ISO 8601); V(null) when it does not.
+          type: str
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_compliance_results
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_exceptions
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_statuses
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import resolve_iam_user_names
+
+NON_COMPLIANT = "NON_COMPLIANT"
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def iso_time(value):
+    """boto3 datetimes as ISO 8601 text, so that the result is plain JSON."""
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
+
+
+def result_resource_id(result):
+    return result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
+
+
+def normalize_remediation(status):
+    """A RemediationExecutionStatus as {state, last_updated, error_message}, or None."""
+    if not status:
+        return None
+    failed_steps = [step for step in status.get("StepDetails") or [] if step.get("State") == "FAILED"]
+    return {
+        "state": status.get("State"),
+        "last_updated": iso_time(status.get("LastUpdatedTime")),
+        "error_message": failed_steps[-1].get("ErrorMessage") if failed_steps else None,
+    }
+
+
+def normalize_exception(exception):
+    """A RemediationException as {message, expiration_time}, or None."""
+    if not exception:
+        return None
+    return {"message": exception.get("Message"), "expiration_time": iso_time(exception.get("ExpirationTime"))}
+
+
+def report_entry(result, names, statuses, exceptions):
+    resource_id = result_resource_id(result)
+    return {
+        "resource_id": resource_id,
+        "user_name": names.get(resource_id),
+        "compliance": result["ComplianceType"],
+        "result_recorded_time": iso_time(result.get("ResultRecordedTime")),
+        "annotation": result.get("Annotation"),
+        "remediation": normalize_remediation(statuses.get(resource_id)),
+        "exception": normalize_exception(exceptions.get(resource_id)),
+    }
+
+
+def count_compliance(results):
+    types = [result["ComplianceType"] for result in results]
+    return {"compliant": types.count("COMPLIANT"), "non_compliant": types.count(NON_COMPLIANT)}
+
+
+def report_order(entry):
+    return (entry["compliance"] != NON_COMPLIANT, entry["user_name"] or "", entry["resource_id"])
+
+
+# ---------------------------------------------------------------- describe
+
+
+def missing_rule_report(name):
+    return {"rule": {"name": name, "exists": False}, "counts": count_compliance([]), "resources": []}
+
+
+def build_report(client, name, include_compliant, resolve_names):
+    """The report of one rule; the remediation and name look-ups only run when a user is listed."""
+    results = list_compliance_results(client, name)
+    if results is None:
+        return missing_rule_report(name)
+    listed = [result for result in results if include_compliant or result["ComplianceType"] == NON_COMPLIANT]
+    statuses, exceptions, names = {}, {}, {}
+    if listed:
+        statuses = list_remediation_statuses(client, name)
+        exceptions = list_remediation_exceptions(client, name)
+        if resolve_names:
+            names = resolve_iam_user_names(client, [result_resource_id(result) for result in listed])
+    resources = sorted((report_entry(result, names, statuses, exceptions) for result in listed), key=report_order)
+    return {"rule": {"name": name, "exists": True}, "counts": count_compliance(results), "resources": resources}
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        include_compliant=dict(type="bool", default=False),
+        resolve_names=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+
+    client = module.client("config", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        report = build_report(client, params["name"], params["include_compliant"], params["resolve_names"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+
+    if not report["rule"]["exists"]:
+        module.warn("AWS Config rule '{0}' does not exist in this account and region: nothing is evaluated here yet.".format(params["name"]))
+    module.exit_json(changed=False, **report)
+
+
+if __name__ == "__main__":
+    main()
