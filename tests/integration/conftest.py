@@ -28,3 +28,15 @@ def estate(emulator, tmp_path):
     fresh.prepare_targets()
     fresh.write_inventory()
     return fresh
+
+
+@pytest.fixture(scope="module")
+def rolled_out(emulator, tmp_path_factory):
+    """An estate after site.yml, shared by the tests of one module (each leaves it usable)."""
+    emulator.reset()
+    estate = Estate(emulator, tmp_path_factory.mktemp("rolled-out"), CENTRAL, TARGETS)
+    estate.prepare_targets()
+    estate.write_inventory()
+    run = estate.run()
+    assert run.rc == 0, run
+    return estate

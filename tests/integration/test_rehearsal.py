@@ -15,24 +15,17 @@ import pytest
 import readback
 import rehearsal
 from conftest import CENTRAL, TARGETS
-from estate import Estate
 
 OTHER_REGION = "us-east-1"
 Pipeline = collections.namedtuple("Pipeline", "estate central queue_url")
 
 
 @pytest.fixture(scope="module")
-def pipeline(emulator, tmp_path_factory):
+def pipeline(rolled_out):
     """A rolled-out estate with an SQS queue subscribed to the central topic."""
-    emulator.reset()
-    estate = Estate(emulator, tmp_path_factory.mktemp("pipeline"), CENTRAL, TARGETS)
-    estate.prepare_targets()
-    estate.write_inventory()
-    run = estate.run()
-    assert run.rc == 0, run
-    central = estate.account(CENTRAL)
+    central = rolled_out.account(CENTRAL)
     queue_url = rehearsal.subscribe_queue(central)
-    return Pipeline(estate, central, queue_url)
+    return Pipeline(rolled_out, central, queue_url)
 
 
 @pytest.fixture

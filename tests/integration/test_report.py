@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/report.yml after a rollout and an evaluation: the written report matches what
+AWS Config and IAM say when read back with boto3, and the alarm option fails exactly the
+accounts with a non-compliant user that has no remediation exception."""
+
+import csv
+import json
+
+import pytest
+import readback
+import rehearsal
+from conftest import TARGETS
+
+# An account of the inventory where nothing was rolled out yet.
+NOT_ROLLED_OUT = "444455556666"
+REPORT = "playbooks/report.yml"
+
+
+@pytest.fixture(scope="module")
+def evaluated(rolled_out):
+    """Users in every target, evaluated. TARGETS[0]: fresh, aged (notified), old-but-inactive, exempted;
+    TARGETS[1]: aged, whose notification fails (sns:Publish removed from the automation role);
+    TARGETS[2]: fresh only."""
+    first, second, third = (rolled_out.account(target) for target in TARGETS)
+    rehearsal.create_user(first, "fresh", key_ages=[10])
+    rehearsal.create_user(first, "aged", key_ages=[10, 120])
+    rehearsal.create_user(first, "old-but-inactive", key_ages=[5], inactive_key_ages=[400])
+    rehearsal.exempt(first, rehearsal.create_user(first, "break-glass", key_ages=[400]))
+    rehearsal.create_user(second, "unlucky", key_ages=[200])
+    remove_publish_permission(second)
+    rehearsal.create_user(third, "fresh", key_ages=[1])
+    for account in (first, second, third):
+        rehearsal.evaluate(account)
+    rolled_out.write_inventory(targets=TARGETS + [NOT_ROLLED_OUT])
+    return rolled_out
+
+
+def remove_publish_permission(account):
+    iam = account.client("iam")
+    policy = iam.get_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME)["PolicyDocument"]
+    policy["Statement"] = [statement for statement in policy["Statement"] if statement.get("Sid") != "PublishToCentralTopic"]
+    iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName=readback.POLICY_NAME, PolicyDocument=json.dumps(policy))
+
+
+def read_back(account):
+    """The non-compliant users of one account as AWS Config and IAM report them, in the report's JSON shape."""
+    config = account.client("config")
+    names = {user["UserId"]: user["UserName"] for user in account.client("iam").list_users()["Users"]}
+    statuses = rehearsal.remediation_statuses(config)
+    exceptions = {item["ResourceId"]: item for item in config.describe_remediation_exceptions(ConfigRuleName=readback.RULE_NAME)["RemediationExceptions"]}
+    users = {}
+    for result in rehearsal.compliance_details(config):
+        user_id = rehearsal.result_resource_id(result)
+        if result["ComplianceType"] != "NON_COMPLIANT":
+            continue
+        status = statuses.get(user_id)
+        failed_steps = [step for step in (status or {}).get("StepDetails", []) if step["State"] == "FAILED"]
+        users[user_id] = {
+            "user_name": names[user_id],
+            "compliance": "NON_COMPLIANT",
+            "remediation": status and (status["State"], failed_steps[-1]["ErrorMessage"] if failed_steps else None),
+            "exception": user_id in exceptions and exceptions[user_id].get("Message"),
+        }
+    return users
+
+
+def reported(users, account_id):
+    return {
+        user["resource_id"]: {
+            "user_name": user["user_name"],
+            "compliance": user["compliance"],
+            "remediation": user["remediation"] and (user["remediation"]["state"], user["remediation"]["error_message"]),
+            "exception": bool(user["exception"]) and user["exception"]["message"],
+        }
+        for user in users if user["account_id"] == account_id
+    }
+
+
+def failed_hosts(run):
+    return sorted(host for task, host, dummy in run.failures() if task.startswith("Fail every account"))
+
+
+def test_the_report_matches_aws_and_the_alarm_fails_accounts_with_unexcepted_users(evaluated, tmp_path):
+    json_path, csv_path = tmp_path / "report.json", tmp_path / "report.csv"
+    run = evaluated.run(REPORT, extra_vars={"aged_keys_report_path": str(json_path), "aged_keys_report_csv_path": str(csv_path),
+                                            "aged_keys_report_fail_on_non_compliant": True})
+
+    assert run.rc != 0
+    assert failed_hosts(run) == sorted(evaluated.host_name(target) for target in TARGETS[:2])
+    report = json.loads(json_path.read_text())
+    for target in TARGETS:
+        assert reported(report["users"], target) == read_back(evaluated.account(target)), target
+    first, second = reported(report["users"], TARGETS[0]), reported(report["users"], TARGETS[1])
+    assert sorted((user["user_name"], user["remediation"] and user["remediation"][0], user["exception"]) for user in first.values()) == [
+        ("aged", "SUCCEEDED", False), ("break-glass", None, "Break-glass user, rotated by hand")]
+    [unlucky] = second.values()
+    assert unlucky["remediation"][0] == "FAILED" and "sns:publish" in unlucky["remediation"][1].lower()
+
+    accounts = {account["account_id"]: account for account in report["accounts"]}
+    assert sorted(accounts) == sorted(TARGETS + [NOT_ROLLED_OUT])
+    assert accounts[TARGETS[0]]["counts"] == {"compliant": 2, "non_compliant": 2}
+    assert accounts[TARGETS[2]]["counts"] == {"compliant": 1, "non_compliant": 0}
+    assert accounts[NOT_ROLLED_OUT]["rule"] == {"name": readback.RULE_NAME, "exists": False}
+    warnings = [result.get("warnings") for task, host, result in run.results(evaluated.host_name(NOT_ROLLED_OUT))
+                if task == "Read the rule's compliance, remediation states and exceptions"]
+    assert warnings and "does not exist" in warnings[0][0]
+
+    with open(csv_path, newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert sorted((row["account_id"], row["user_name"], row["remediation_state"], row["exception_message"]) for row in rows) == sorted(
+        (user["account_id"], user["user_name"], user["remediation"]["state"] if user["remediation"] else "",
+         user["exception"]["message"] if user["exception"] else "") for user in report["users"])
+
+
+def test_the_alarm_passes_when_only_excepted_users_remain_and_covers_only_the_limited_accounts(evaluated, tmp_path):
+    second = evaluated.account(TARGETS[1])
+    [user] = [user for user in second.client("iam").list_users()["Users"] if user["UserName"] == "unlucky"]
+    rehearsal.exempt(second, user["UserId"], message="Leaves on Friday")
+    json_path = tmp_path / "report.json"
+    limit = ",".join(evaluated.host_name(target) for target in TARGETS[1:])
+
+    run = evaluated.run(REPORT, check=True, limit=limit,
+                        extra_vars={"aged_keys_report_path": str(json_path), "aged_keys_report_fail_on_non_compliant": True})
+
+    assert run.rc == 0, run
+    assert [task for task, host in run.changed_tasks() if not task.startswith("Write the report")] == []
+    report = json.loads(json_path.read_text())
+    assert sorted(account["account_id"] for account in report["accounts"]) == sorted(TARGETS[1:])
+    assert [(user["user_name"], user["exception"]["message"]) for user in report["users"]] == [("unlucky", "Leaves on Friday")]
