@@ -174,6 +174,7 @@ def test_awx_configuration_playbook_parses():
     ({"aged_keys_awx_scm_url": None}, "aged_keys_awx_scm_url"),
     ({"aged_keys_awx_job_slice_count": "many"}, "aged_keys_awx_job_slice_count"),
     ({"aged_keys_awx_job_slice_count": 4}, "with more than one job slice set aged_keys_awx_organization_id"),
+    ({"aged_keys_awx_report_rrule": "every day"}, "the rrules need an RRULE part"),
     ({"aged_keys_awx_job_slice_count": 4, "aged_keys_awx_organization_id": "o-abcdef1234", "aged_keys_awx_central_account_id": "123"},
      "with more than one job slice set aged_keys_awx_organization_id"),
 ])
