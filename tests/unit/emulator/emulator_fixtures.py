@@ -27,3 +27,15 @@ def emulator(emulator_server):  # pylint: disable=redefined-outer-name
     emulator = Emulator(emulator_server)  # pylint: disable=redefined-outer-name
     emulator.reset()
     return emulator
+
+
+@pytest.fixture
+def config(emulator):  # pylint: disable=redefined-outer-name
+    """AWS Config in the default account and region."""
+    return emulator.client("config")
+
+
+@pytest.fixture
+def iam(emulator):  # pylint: disable=redefined-outer-name
+    """IAM in the default account."""
+    return emulator.client("iam")

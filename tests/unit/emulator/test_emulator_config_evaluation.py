@@ -18,16 +18,6 @@ RULE = "access-keys-rotated"
 
 
 @pytest.fixture
-def config(emulator):
-    return emulator.client("config")
-
-
-@pytest.fixture
-def iam(emulator):
-    return emulator.client("iam")
-
-
-@pytest.fixture
 def recorded_rule(config):
     start_recorder(config)
     return put_access_keys_rule(config, RULE)

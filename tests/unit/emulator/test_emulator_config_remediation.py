@@ -16,11 +16,6 @@ DOCUMENT = "notify-aged-keys"
 
 
 @pytest.fixture
-def config(emulator):
-    return emulator.client("config")
-
-
-@pytest.fixture
 def unvalidated_config(emulator):
     return emulator.client("config", validate=False)
 

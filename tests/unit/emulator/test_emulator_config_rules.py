@@ -4,14 +4,7 @@
 
 """DescribeConfigRules for missing names, and EvaluationModes in rule descriptions."""
 
-import pytest
-
 from emulator_testing import put_access_keys_rule, raises_aws_error
-
-
-@pytest.fixture
-def config(emulator):
-    return emulator.client("config")
 
 
 def test_missing_rule_name_in_an_empty_region_is_no_such_config_rule(config):

@@ -18,11 +18,6 @@ OTHER_ACCOUNT = "210987654321"
 
 
 @pytest.fixture
-def iam(emulator):
-    return emulator.client("iam")
-
-
-@pytest.fixture
 def access_key(iam):
     iam.create_user(UserName="alice")
     return iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]

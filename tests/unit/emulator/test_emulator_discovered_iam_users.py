@@ -14,11 +14,6 @@ IAM_USER = "AWS::IAM::User"
 
 
 @pytest.fixture
-def config(emulator):
-    return emulator.client("config")
-
-
-@pytest.fixture
 def users(emulator):
     """Three IAM users of the default account: name -> unique id."""
     iam = emulator.client("iam")

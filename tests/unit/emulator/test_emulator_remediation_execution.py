@@ -66,16 +66,6 @@ def automations(monkeypatch):
 
 
 @pytest.fixture
-def config(emulator):
-    return emulator.client("config")
-
-
-@pytest.fixture
-def iam(emulator):
-    return emulator.client("iam")
-
-
-@pytest.fixture
 def rule(emulator, config, iam):
     start_recorder(config)
     put_access_keys_rule(config, RULE)
