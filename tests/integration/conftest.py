@@ -20,23 +20,25 @@ def emulator():
         yield running
 
 
-@pytest.fixture
-def estate(emulator, tmp_path):
-    """A fresh estate: one central account and three target accounts recording IAM users."""
+def fresh_estate(emulator, directory):
+    """One central account and three target accounts recording IAM users, nothing rolled out."""
     emulator.reset()
-    fresh = Estate(emulator, tmp_path, CENTRAL, TARGETS)
+    fresh = Estate(emulator, directory, CENTRAL, TARGETS)
     fresh.prepare_targets()
     fresh.write_inventory()
     return fresh
 
 
+@pytest.fixture
+def estate(emulator, tmp_path):
+    """A fresh estate for one test."""
+    return fresh_estate(emulator, tmp_path)
+
+
 @pytest.fixture(scope="module")
 def rolled_out(emulator, tmp_path_factory):
     """An estate after site.yml, shared by the tests of one module (each leaves it usable)."""
-    emulator.reset()
-    estate = Estate(emulator, tmp_path_factory.mktemp("rolled-out"), CENTRAL, TARGETS)
-    estate.prepare_targets()
-    estate.write_inventory()
-    run = estate.run()
+    rolled = fresh_estate(emulator, tmp_path_factory.mktemp("rolled-out"))
+    run = rolled.run()
     assert run.rc == 0, run
-    return estate
+    return rolled

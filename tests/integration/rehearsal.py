@@ -172,18 +172,12 @@ def wait_for_remediations(config, user_ids, since, timeout):
 
 
 def remediation_statuses(config, user_ids=None):
-    keys = [{"resourceType": "AWS::IAM::User", "resourceId": user_id} for user_id in sorted(user_ids or [])]
+    """{user resource id: remediation status} of the rule, for these users or all."""
     request = {"ConfigRuleName": readback.RULE_NAME}
-    if keys:
-        request["ResourceKeys"] = keys
-    statuses = {}
-    while True:
-        page = config.describe_remediation_execution_status(**request)
-        for status in page["RemediationExecutionStatuses"]:
-            statuses[status["ResourceKey"]["resourceId"]] = status
-        if not page.get("NextToken"):
-            return statuses
-        request["NextToken"] = page["NextToken"]
+    if user_ids:
+        request["ResourceKeys"] = [{"resourceType": "AWS::IAM::User", "resourceId": user_id} for user_id in sorted(user_ids)]
+    pages = config.get_paginator("describe_remediation_execution_status").paginate(**request)
+    return {status["ResourceKey"]["resourceId"]: status for page in pages for status in page["RemediationExecutionStatuses"]}
 
 
 def finished_since(status, since):
