@@ -488,14 +488,17 @@ class InventoryModule(AWSInventoryBase):
 
     # ------------------------------------------------------------ populating the inventory
 
-    def _host_variables(self, record):
+    def _account_vars(self):
+        """The account_vars option keyed by 12-digit account id."""
+        return {as_account_id(key, "account_vars"): value for key, value in self.get_option("account_vars").items()}
+
+    def _host_variables(self, record, account_vars):
         variables = {key: value for key, value in record.items() if key != "central_only"}
         variables["ansible_connection"] = "local"
         tags = record.get("account_tags", {})
         for tag_key, variable in self.get_option("tag_variables").items():
             if tag_key in tags:
                 variables[variable] = tags[tag_key]
-        account_vars = {as_account_id(key, "account_vars"): value for key, value in self.get_option("account_vars").items()}
         extra = account_vars.get(record["account_id"]) or {}
         if not isinstance(extra, dict):
             raise AnsibleParserError("account_vars: the value for {0} must be a dictionary of host variables".format(record["account_id"]))
@@ -509,6 +512,7 @@ class InventoryModule(AWSInventoryBase):
         self.inventory.add_group(CENTRAL_GROUP)
         self.inventory.add_group(TARGETS_GROUP)
         strict = self.get_option("strict")
+        account_vars = self._account_vars()
         for record in records:
             host = names[record["account_id"]]
             self.inventory.add_host(host)
@@ -516,7 +520,7 @@ class InventoryModule(AWSInventoryBase):
                 self.inventory.add_host(host, group=CENTRAL_GROUP)
             if not record.get("central_only"):
                 self.inventory.add_host(host, group=TARGETS_GROUP)
-            variables = self._host_variables(record)
+            variables = self._host_variables(record, account_vars)
             if central_id:
                 # Every host knows the central account, so an inventory slice without the
                 # central host (AWX job slicing, --limit) still derives the topic's ARN.
