@@ -48,9 +48,9 @@ def apply():
         wrap_attribute(OrganizationsBackend, name, management_or_delegated_administrator)
 
 
-def management_backend(member):
+def management_backend(member_account_id):
     """The backend that holds the organization of a member account, or None."""
-    owner = organizations_backends.master_accounts.get(member.account_id)
+    owner = organizations_backends.master_accounts.get(member_account_id)
     if owner is None:
         return None
     management_account_id, partition = owner
@@ -65,7 +65,7 @@ def management_or_delegated_administrator(original):
     def method(self, *args, **kwargs):
         if self.org is not None:
             return original(self, *args, **kwargs)
-        management = management_backend(self)
+        management = management_backend(self.account_id)
         if management is None or management.org is None:
             raise AWSOrganizationsNotInUseException
         if not is_delegated_administrator(management, self.account_id):

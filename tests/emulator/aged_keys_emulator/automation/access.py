@@ -26,6 +26,7 @@ from moto.organizations.models import organizations_backends
 from moto.sns.models import sns_backends
 from moto.utilities.utils import get_partition
 
+from ..organizations import management_backend
 from . import policy
 
 ERROR_CODES = {"sns": "AuthorizationError", "sts": "AccessDenied", "iam": "AccessDenied", "sqs": "AccessDenied"}
@@ -124,8 +125,8 @@ def request_context(identity, extra_context):
 
 def organization_id(account):
     """The AWS Organizations id of `account` in moto's Organizations backends, if any."""
-    master = organizations_backends.master_accounts.get(account, (account, "aws"))
-    backend = organizations_backends[master[0]][master[1]]
+    # A management account is not in moto's member map: its own backend holds the organization.
+    backend = management_backend(account) or organizations_backends[account]["aws"]
     return backend.org.id if backend.org else None
 
 
