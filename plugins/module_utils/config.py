@@ -34,6 +34,7 @@ DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS = 5
 DEFAULT_RETRY_ATTEMPT_SECONDS = 60
 REMEDIATION_TARGET_TYPE = "SSM_DOCUMENT"
 RESOURCE_ID = "RESOURCE_ID"
+IAM_USER_RESOURCE_TYPE = "AWS::IAM::User"
 
 _SCOPE_KEYS = (
     ("compliance_resource_types", "ComplianceResourceTypes"),
@@ -581,7 +582,6 @@ def create_config_service_linked_role(iam_client):
 
 # ---------------------------------------------------------------- compliance report: API
 
-IAM_USER_RESOURCE_TYPE = "AWS::IAM::User"
 # ListDiscoveredResources takes at most 20 resourceIds; the other listings at most 100 per page
 # (AWS Config API Reference, ListDiscoveredResources, GetComplianceDetailsByConfigRule,
 # DescribeRemediationExecutionStatus and DescribeRemediationExceptions).

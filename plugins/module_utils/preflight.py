@@ -35,7 +35,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 
-IAM_USER_TYPE = "AWS::IAM::User"
+IAM_USER_TYPE = config.IAM_USER_RESOURCE_TYPE
 
 # Error codes AWS services use when IAM, an SCP or a resource policy denies a call.
 ACCESS_DENIED_CODES = frozenset((
