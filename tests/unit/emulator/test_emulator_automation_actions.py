@@ -238,6 +238,21 @@ def test_execute_aws_api_outputs_of_every_type(emulator, ssm):
     assert "Missing" not in produced
 
 
+def test_indefinite_selector_matching_one_user_yields_a_list(emulator, ssm):
+    emulator.client("iam").create_user(UserName="alice")
+    outputs = [
+        {"Name": "Names", "Selector": "$.Users[*].UserName", "Type": "StringList"},
+        {"Name": "Users", "Selector": "$.Users[?(@.UserName == 'alice')]", "Type": "MapList"},
+        {"Name": "All", "Selector": "$.Users", "Type": "MapList"},
+    ]
+    execution = run_steps(ssm, step("list", "aws:executeAwsApi", {"Service": "iam", "Api": "ListUsers"}, outputs=outputs))
+    assert execution["AutomationExecutionStatus"] == "Success", execution.get("FailureMessage")
+    produced = steps_by_name(execution)["list"]["Outputs"]
+    assert produced["Names"] == ["alice"]
+    assert [json.loads(user)["UserName"] for user in produced["Users"]] == ["alice"]
+    assert [json.loads(user)["UserName"] for user in produced["All"]] == ["alice"]
+
+
 # --- aws:executeScript ---------------------------------------------------------------------------------
 
 PUBLISH_SCRIPT = """

@@ -28,8 +28,11 @@ RESPONSE = {"Items": [{"Name": "a", "Size": 1}, {"Name": "b", "Size": 2}], "Flag
     ("$.Items[?(@.Size > 1)].Name", "String", "b"),
 ])
 def test_selected_values_convert_to_their_type(selector, output_type, expected):
-    outputs = selectors.step_outputs([{"Name": "Out", "Selector": selector, "Type": output_type}], RESPONSE)
-    assert outputs == {"Out": expected}
+    assert output_of(selector, output_type) == {"Out": expected}
+
+
+def output_of(selector, output_type, document=None):
+    return selectors.step_outputs([{"Name": "Out", "Selector": selector, "Type": output_type}], RESPONSE if document is None else document)
 
 
 @pytest.mark.parametrize("selector, output_type", [
@@ -44,7 +47,38 @@ def test_selected_values_convert_to_their_type(selector, output_type, expected):
 ])
 def test_conversion_errors_name_the_output_and_type(selector, output_type):
     with pytest.raises(StepFailure, match=f"Output Out cannot be converted to {output_type}: the selector found"):
-        selectors.step_outputs([{"Name": "Out", "Selector": selector, "Type": output_type}], RESPONSE)
+        output_of(selector, output_type)
+
+
+ONE_ITEM = {"Items": [{"Name": "a", "Size": 1}], "Names": ["x"], "Map": {"k": "v"}}
+
+
+@pytest.mark.parametrize("selector, output_type, expected", [
+    # Indefinite paths yield a list even for a single match (Jayway: "Indefinite paths always return a list").
+    ("$.Items[*].Name", "StringList", ["a"]),
+    ("$..Name", "StringList", ["a"]),
+    ("$.Items[?(@.Size == 1)].Name", "StringList", ["a"]),
+    ("$.Items[0:1].Name", "StringList", ["a"]),
+    ("$.Items[*]", "MapList", [{"Name": "a", "Size": 1}]),
+    ("$.Items[?(@.Size > 0)]", "MapList", [{"Name": "a", "Size": 1}]),
+    ("$.Map.*", "StringList", ["v"]),
+    # Definite paths yield the value they point at: a list stays that list.
+    ("$.Names", "StringList", ["x"]),
+    ("$.Items", "MapList", [{"Name": "a", "Size": 1}]),
+    ("$['Names']", "StringList", ["x"]),
+])
+def test_single_matches_of_list_outputs(selector, output_type, expected):
+    assert output_of(selector, output_type, ONE_ITEM) == {"Out": expected}
+
+
+@pytest.mark.parametrize("selector, output_type", [
+    # A definite path to one scalar or one map is not a list.
+    ("$.Items[0].Name", "StringList"),
+    ("$.Items[0]", "MapList"),
+])
+def test_definite_paths_to_a_single_value_are_not_lists(selector, output_type):
+    with pytest.raises(StepFailure, match=f"Output Out cannot be converted to {output_type}"):
+        output_of(selector, output_type, ONE_ITEM)
 
 
 @pytest.mark.parametrize("selector", ["Items", "$.Items[", "$$"])
@@ -54,7 +88,7 @@ def test_invalid_selectors_fail(selector):
 
 
 def test_selector_matching_nothing_produces_no_output():
-    assert not selectors.step_outputs([{"Name": "Out", "Selector": "$.Nothing", "Type": "String"}], RESPONSE)
+    assert not output_of("$.Nothing", "String")
 
 
 # --- placeholders ----------------------------------------------------------------------------------

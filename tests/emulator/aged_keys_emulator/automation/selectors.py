@@ -9,11 +9,19 @@ JSONPath starting with `$.`) and Type (String, Integer, Boolean, StringList, Str
 MapList). A selector that matches several values yields all of them (for StringList and
 MapList). AWS does not document its conversion messages; the emulator names the output,
 the type and what was found.
+
+Definite and indefinite paths follow Jayway JsonPath, the Java implementation behind
+Automation's selectors: a path is indefinite when it has a deep scan (`..`), a wildcard
+(`*`, `[*]`), a filter expression (`[?(...)]`), a slice or several indexes or names.
+An indefinite path always yields a list of its matches, even of exactly one ("Indefinite
+paths always return a list"); a definite path yields the value it points at, so a definite
+path to a list yields that list.
 """
 
 import datetime
 import json
 
+from jsonpath_ng import jsonpath
 from jsonpath_ng.exceptions import JSONPathError
 from jsonpath_ng.ext import parse
 
@@ -25,22 +33,39 @@ NOTHING = object()
 
 def select(document, selector):
     """The values `selector` matches in `document` (a list, empty when nothing matches)."""
+    return [match.value for match in parsed(selector).find(document)]
+
+
+def parsed(selector):
     if not isinstance(selector, str) or not selector.startswith("$"):
         raise step_failure("Execute/Cancelling action", f"Invalid selector {selector!r}: a selector is a JSONPath that starts with $")
     try:
-        expression = parse(selector)
+        return parse(selector)
     except JSONPathError as error:
         raise step_failure("Execute/Cancelling action", f"Invalid selector {selector}: {error}") from error
-    return [match.value for match in expression.find(document)]
 
 
-def selected_value(matches, output_type):
-    """One match as itself; several as a list (list types) or the first (scalar types)."""
+def is_definite(expression):
+    """Jayway JsonPath's rule: only single names and single indexes below the root are definite."""
+    if isinstance(expression, (jsonpath.Root, jsonpath.This)):
+        return True
+    if isinstance(expression, jsonpath.Child):
+        return is_definite(expression.left) and is_definite(expression.right)
+    if isinstance(expression, jsonpath.Fields):
+        return len(expression.fields) == 1 and expression.fields[0] != "*"
+    if isinstance(expression, jsonpath.Index):
+        return len(expression.indices) == 1
+    return False
+
+
+def selected_value(selector, matches, output_type):
+    """What `selector` yields: the value of a definite path, the list of matches of an indefinite one.
+
+    For scalar types an indefinite path yields its first match.
+    """
     if not matches:
         return NOTHING
-    if len(matches) == 1:
-        return matches[0]
-    if output_type in ("StringList", "MapList"):
+    if output_type in ("StringList", "MapList") and not is_definite(parsed(selector)):
         return matches
     return matches[0]
 
@@ -116,7 +141,8 @@ def step_outputs(declared_outputs, response):
     """{Name: typed value} of a step's declared outputs; an output whose selector matches nothing is left out."""
     outputs = {}
     for output in declared_outputs or []:
-        value = selected_value(select(response, output.get("Selector")), output.get("Type", "String"))
+        selector = output.get("Selector")
+        value = selected_value(selector, select(response, selector), output.get("Type", "String"))
         if value is not NOTHING:
             outputs[output["Name"]] = convert(output["Name"], output.get("Type", "String"), value)
     return outputs
