@@ -11,7 +11,7 @@ import pytest
 from automation_testing import caller_identity_step, create_role, run_steps, step, steps_by_name, wait_for
 from emulator_testing import DEFAULT_ACCOUNT, REGION
 
-ECHO_SCRIPT = "def handler(events, context):\n    return {'events': events, 'account': context['global:ACCOUNT_ID']}\n"
+ECHO_SCRIPT = "def handler(events, context):\n    return {'events': events, 'execution_id': context['automation:EXECUTION_ID']}\n"
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_system_variables_and_step_outputs(ssm):
     assert (events["account"], events["region"], events["partition"], events["caller"]) == (DEFAULT_ACCOUNT, REGION, "aws", DEFAULT_ACCOUNT)
     assert events["id"] == execution["AutomationExecutionId"]
     assert events["date_time"].startswith(events["date"] + "_") and len(events["date_time"]) == len("2030-01-01_00.00.00")
-    assert payload(execution)["account"] == DEFAULT_ACCOUNT
+    assert payload(execution)["execution_id"] == execution["AutomationExecutionId"]
 
 
 def test_output_of_a_step_that_did_not_run_fails_the_step(ssm):
@@ -289,6 +289,45 @@ def test_script_boto3_acts_as_the_role_and_is_held_to_its_policy(emulator, ssm):
     assert denied["FailureMessage"].startswith("Step fails when it is Poll action status for completion. Traceback (most recent call last):")
     assert "ClientError - An error occurred (AuthorizationError) when calling the Publish operation" in denied["FailureMessage"]
     assert f"is not authorized to perform: SNS:Publish on resource: {forbidden}" in denied["FailureMessage"]
+
+
+CONTEXT_SCRIPT = """
+import boto3
+import datetime
+import json
+from datetime import timezone
+from botocore.exceptions import ClientError
+
+def handler(events, context):
+    now = datetime.datetime.now(timezone.utc)
+    return {
+        "from_context": context["automation:EXECUTION_ID"],
+        "from_payload": events["execution_id"],
+        "context_keys": sorted(context),
+        "json": json.loads(json.dumps({"year": now.year})),
+        "client_error": ClientError.__name__,
+        "regions": [boto3.client("sns", region_name="us-east-1").meta.region_name, boto3.Session(region_name="us-west-2").client("sns").meta.region_name,
+                    boto3.client("sns").meta.region_name],
+    }
+"""
+
+
+def test_script_reads_the_execution_id_from_context_and_payload_and_imports_the_standard_library(ssm):
+    inputs = {"Runtime": "python3.11", "Handler": "handler", "Script": CONTEXT_SCRIPT, "InputPayload": {"execution_id": "{{ automation:EXECUTION_ID }}"}}
+    execution = run_steps(ssm, step("script", "aws:executeScript", inputs))
+    assert execution["AutomationExecutionStatus"] == "Success", execution.get("FailureMessage")
+    result = payload(execution, "script")
+    assert result["from_context"] == result["from_payload"] == execution["AutomationExecutionId"]
+    assert result["context_keys"] == ["automation:EXECUTION_ID"]
+    assert result["json"]["year"] >= 2024 and result["client_error"] == "ClientError"
+    assert result["regions"] == ["us-east-1", "us-west-2", REGION]
+
+
+def test_script_context_holds_nothing_else(ssm):
+    script = "def handler(events, context):\n    return context['global:ACCOUNT_ID']\n"
+    execution = run_steps(ssm, step("script", "aws:executeScript", {"Runtime": "python3.11", "Handler": "handler", "Script": script}))
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert "KeyError - \"'global:ACCOUNT_ID': the emulator's context holds only automation:EXECUTION_ID" in execution["FailureMessage"]
 
 
 @pytest.mark.parametrize("inputs, message", [

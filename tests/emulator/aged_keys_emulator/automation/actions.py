@@ -78,7 +78,8 @@ def api_response(execution, inputs, reserved_keys):
 # --- aws:executeScript ---------------------------------------------------------------------------
 
 def execute_script(execution, step, inputs):
-    payload = scripts.run_script(inputs, execution.identity, execution.region, execution.system_variables())
+    context = scripts.script_context(execution.execution_id)
+    payload = scripts.run_script(inputs, execution.identity, execution.region, context)
     try:
         payload = json.loads(json.dumps(payload))
     except (TypeError, ValueError) as error:

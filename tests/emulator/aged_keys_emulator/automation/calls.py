@@ -66,8 +66,9 @@ class ScriptSession(boto3.session.Session):
         )
         self._identity = identity
 
-    def client(self, service_name, *_args, **_kwargs):  # pylint: disable=arguments-differ
-        return authorized_client(self._identity, service_name, self.region_name)
+    def client(self, service_name, region_name=None, *_args, **_kwargs):  # pylint: disable=arguments-differ,keyword-arg-before-vararg
+        """A checked client; `region_name` is honoured, the endpoint and credentials are not negotiable."""
+        return authorized_client(self._identity, service_name, region_name or self.region_name)
 
     def resource(self, *_args, **_kwargs):  # pylint: disable=arguments-differ
         raise NotImplementedError("The emulator gives scripts boto3 clients only; boto3 resources are not supported")

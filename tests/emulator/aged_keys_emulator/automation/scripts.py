@@ -13,8 +13,15 @@ with the traceback ("Step fails when it is Poll action status for completion. Tr
 
 The script's `import boto3` (and `from boto3 import ...`) gets a stand-in module whose
 client()/Session() talk to the emulator with the execution's credentials; every call is
-checked against the policies like an aws:executeAwsApi call. Only Python runs, on the
-emulator's interpreter; PowerShell and attachments are refused.
+checked against the policies like an aws:executeAwsApi call. Every other import (json,
+datetime, botocore, ...) is Python's own. Only Python runs, on the emulator's interpreter;
+PowerShell and attachments are refused.
+
+`context`: the User Guide does not describe it. AWS's own runbook scripts read the
+execution id from it (`context['automation:EXECUTION_ID']`), and that is all the emulator
+can vouch for, so it passes exactly that key. Anything else a script needs (account,
+region, ...) goes through InputPayload ("{{ global:ACCOUNT_ID }}"), which the guide does
+document.
 """
 
 import builtins
@@ -28,6 +35,17 @@ from .errors import StepFailure, TROUBLESHOOTING_SUFFIX, step_failure
 PYTHON_RUNTIME = re.compile(r"python3\.\d+")
 SCRIPT_FILE = "customer_script.py"
 POLL_PHASE = "Poll action status for completion"
+
+
+class ScriptContext(dict):
+    """The handler's `context`: the automation execution id, and a KeyError that says so for anything else."""
+
+    def __missing__(self, key):
+        raise KeyError(f"{key!r}: the emulator's context holds only {', '.join(self)}; pass other values through InputPayload")
+
+
+def script_context(execution_id):
+    return ScriptContext({"automation:EXECUTION_ID": execution_id})
 
 
 def run_script(inputs, identity, region, context):
@@ -78,12 +96,12 @@ def builtins_with_boto3(identity, region):
 def boto3_stand_in(identity, region):
     module = types.ModuleType("boto3")
 
-    def session_factory(*_args, **_kwargs):
-        return calls.ScriptSession(identity, region)
+    def session_factory(*_args, region_name=None, **_kwargs):
+        return calls.ScriptSession(identity, region_name or region)
 
     module.Session = session_factory
     module.session = types.SimpleNamespace(Session=session_factory)
-    module.client = lambda service_name, *args, **kwargs: session_factory().client(service_name)
+    module.client = lambda service_name, *args, **kwargs: session_factory().client(service_name, *args, **kwargs)
     module.resource = lambda *args, **kwargs: session_factory().resource()
     return module
 
