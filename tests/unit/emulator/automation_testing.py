@@ -55,6 +55,11 @@ def steps_by_name(execution):
     return {step["StepName"]: step for step in execution["StepExecutions"]}
 
 
+def payload_of(execution, name):
+    """The Payload output of the aws:executeScript step `name`, as data."""
+    return json.loads(steps_by_name(execution)[name]["Outputs"]["Payload"][0])
+
+
 def create_role(iam, name, statements, trust_policy=None):
     """A role SSM may assume, with `statements` as its one inline policy; returns its ARN."""
     role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy or SSM_TRUST_POLICY))["Role"]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from automation_testing import caller_identity_step, create_role, run_steps, step, steps_by_name, wait_for
+from automation_testing import caller_identity_step, create_role, payload_of, run_steps, step, steps_by_name, wait_for
 from emulator_testing import DEFAULT_ACCOUNT, REGION
 
 ECHO_SCRIPT = "def handler(events, context):\n    return {'events': events, 'execution_id': context['automation:EXECUTION_ID']}\n"
@@ -35,7 +35,7 @@ def failing_step(name, **properties):
 
 
 def payload(execution, name="echo"):
-    return json.loads(steps_by_name(execution)[name]["Outputs"]["Payload"][0])
+    return payload_of(execution, name)
 
 
 def executed(execution):

@@ -17,6 +17,7 @@ from moto.config import models as config_models
 from moto.config.responses import ConfigResponse
 from moto.core.responses import BaseResponse
 from moto.iam import models as iam_models
+from moto.iam.responses import IamResponse
 from moto.kms import models as kms_models
 from moto.iam import utils as iam_utils
 from moto.moto_server import werkzeug_app
@@ -44,6 +45,9 @@ def signature_of(function):
     (config_models.ConfigBackend, "list_discovered_resources", ["self", "resource_type", "resource_ids", "resource_name", "limit", "next_token"]),
     (config_models.ConfigRule, "modify_fields", ["self", "region", "config_rule", "tags"]),
     (iam_models.User, "__init__", ["self", "account_id", "region_name", "name", "path"]),
+    (IamResponse, "list_access_keys", ["self"]),
+    (IamResponse, "list_user_tags", ["self"]),
+    (IamResponse, "get_access_key_last_used", ["self"]),
     (BaseResponse, "setup_class", ["self", "request", "full_url", "headers", "use_raw_body"]),
     (kms_models.KmsBackend, "schedule_key_deletion", ["self", "key_id", "pending_window_in_days"]),
     (kms_models.KmsBackend, "cancel_key_deletion", ["self", "key_id"]),

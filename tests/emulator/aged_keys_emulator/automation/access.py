@@ -20,12 +20,16 @@ perform: <action> on resource: <arn> because no identity-based policy allows the
 <action> action".
 """
 
+import functools
+
 from botocore.exceptions import ClientError
+from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.organizations.models import organizations_backends
 from moto.sns.models import sns_backends
 from moto.utilities.utils import get_partition
 
+from .. import iam_access_keys
 from ..organizations import management_backend
 from . import policy
 
@@ -154,10 +158,32 @@ def topic_resource(params, _identity, _region):
     return topic_arn, arn_account(topic_arn)
 
 
-def user_resource(params, identity, region):
+def user_resource(params, identity, region, api="GetUser"):
+    """The user ARN with the user's path (Service Authorization Reference, IAM: user resource type).
+
+    A user that does not exist has no path: AWS authorizes user/NAME, then answers NoSuchEntity.
+    """
     if "UserName" not in params:
-        raise UnsupportedAuthorization("iam", "GetUser (without UserName)")
-    return f"arn:{get_partition(region)}:iam::{identity.account}:user/{params['UserName']}", identity.account
+        if ":assumed-role/" in identity.principal.arn:
+            # Without UserName IAM takes the caller's own user, which a role session is not.
+            raise ClientError({"Error": {"Code": "ValidationError", "Message": "Must specify userName when calling with non-User credentials"}}, api)
+        raise UnsupportedAuthorization("iam", f"{api} (without UserName)")
+    user = iam_backend(identity, region).users.get(params["UserName"])
+    path = user.path if user else "/"
+    return f"arn:{get_partition(region)}:iam::{identity.account}:user{path}{params['UserName']}", identity.account
+
+
+def access_key_owner_resource(params, identity, region):
+    """Service Authorization Reference, IAM: GetAccessKeyLastUsed acts on the user that owns the key."""
+    owner = iam_access_keys.access_key_owner(iam_backend(identity, region), params.get("AccessKeyId"))
+    if owner is None:
+        message = iam_access_keys.key_not_attributable(identity.principal.arn, params.get("AccessKeyId")).message
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": message}}, "GetAccessKeyLastUsed")
+    return user_resource({"UserName": owner.name}, identity, region)
+
+
+def iam_backend(identity, region):
+    return iam_backends[identity.account][get_partition(region)]
 
 
 def automation_definition_resource(params, identity, region):
@@ -173,6 +199,10 @@ RESOURCE_BUILDERS = {
     ("sns", "ListTopics"): any_resource,
     ("iam", "ListUsers"): any_resource,
     ("iam", "GetUser"): user_resource,
+    ("iam", "ListAccessKeys"): functools.partial(user_resource, api="ListAccessKeys"),
+    ("iam", "ListUserTags"): functools.partial(user_resource, api="ListUserTags"),
+    ("iam", "UpdateAccessKey"): functools.partial(user_resource, api="UpdateAccessKey"),
+    ("iam", "GetAccessKeyLastUsed"): access_key_owner_resource,
     ("ssm", "StartAutomationExecution"): automation_definition_resource,
 }
 
