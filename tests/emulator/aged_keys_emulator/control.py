@@ -15,8 +15,16 @@ signature, and its errors are {"error": ..., "message": ...} with HTTP 400/404/4
      "age_days": 400 | "create_date": "2024-01-31T12:00:00Z",
      "last_used": {"date": "...", "service": "s3", "region": "eu-west-1"}}   (optional)
 
-The answer describes the key as ListAccessKeys would, plus LastUsed when set.
-`set_access_key_age` calls it from tests and the demo.
+    POST /_emulator/iam/access-keys/last-used
+    {"account_id": ..., "user_name": ..., "access_key_id": ...,
+     "days_ago": 3 | "date": "2024-01-31T12:00:00Z", "service": "s3", "region": "eu-west-1"}
+     or {..., "never_used": true}
+
+The answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
+`set_access_key_age` and `set_access_key_last_used` call them from tests and the demo.
+
+moto records a key's last use whenever the key itself signs a request to the emulator
+(as AWS does): that overwrites what the control set.
 """
 
 import datetime
@@ -29,9 +37,12 @@ from moto.iam.models import AccessKeyLastUsed, iam_backends
 
 CONTROL_PATH_PREFIX = "/_emulator/"
 ACCESS_KEY_AGE_PATH = "/_emulator/iam/access-keys/age"
+ACCESS_KEY_LAST_USED_PATH = "/_emulator/iam/access-keys/last-used"
 ACCOUNT_ID_PATTERN = re.compile(r"\d{12}")
-AGE_FIELDS = {"account_id", "user_name", "access_key_id", "age_days", "create_date", "last_used"}
+KEY_FIELDS = {"account_id", "user_name", "access_key_id"}
+AGE_FIELDS = KEY_FIELDS | {"age_days", "create_date", "last_used"}
 LAST_USED_FIELDS = {"date", "service", "region"}
+SET_LAST_USED_FIELDS = KEY_FIELDS | {"date", "days_ago", "service", "region", "never_used"}
 
 
 class ControlError(Exception):
@@ -77,11 +88,13 @@ def respond(start_response, status, answer):
 
 
 def handle_control_request(path, method, body):
-    if path != ACCESS_KEY_AGE_PATH:
-        raise ControlError(404, "UnknownPath", f"The emulator has no control operation at {path}; known: POST {ACCESS_KEY_AGE_PATH}")
+    operation = OPERATIONS.get(path)
+    if operation is None:
+        known = ", ".join(f"POST {known_path}" for known_path in OPERATIONS)
+        raise ControlError(404, "UnknownPath", f"The emulator has no control operation at {path}; known: {known}")
     if method != "POST":
-        raise ControlError(405, "MethodNotAllowed", f"{ACCESS_KEY_AGE_PATH} accepts POST only, not {method}")
-    return age_access_key(parse_json_object(body))
+        raise ControlError(405, "MethodNotAllowed", f"{path} accepts POST only, not {method}")
+    return operation(parse_json_object(body))
 
 
 def parse_json_object(body):
@@ -99,18 +112,22 @@ def parse_json_object(body):
 def age_access_key(request):
     """Set the key's create date (and optionally its last use); return the key's description."""
     check_known_fields(request, AGE_FIELDS, "request")
-    account_id = required_string(request, "account_id")
-    if not ACCOUNT_ID_PATTERN.fullmatch(account_id):
-        raise ControlError(400, "InvalidRequest", f"account_id must be 12 digits, got '{account_id}'")
-    user_name = required_string(request, "user_name")
-    access_key_id = required_string(request, "access_key_id")
+    key_reference = requested_key(request)
     create_date = requested_create_date(request)
     last_used = requested_last_used(request.get("last_used"))
-    key = find_access_key(account_id, user_name, access_key_id)
+    key = find_access_key(*key_reference)
     key.create_date = create_date
     if last_used is not None:
         key.last_used = last_used
     return describe_access_key(key)
+
+
+def requested_key(request):
+    """(account id, user name, access key id) of the request."""
+    account_id = required_string(request, "account_id")
+    if not ACCOUNT_ID_PATTERN.fullmatch(account_id):
+        raise ControlError(400, "InvalidRequest", f"account_id must be 12 digits, got '{account_id}'")
+    return account_id, required_string(request, "user_name"), required_string(request, "access_key_id")
 
 
 def check_known_fields(request, known, where):
@@ -130,15 +147,20 @@ def required_string(request, field):
 
 def requested_create_date(request):
     """Exactly one of age_days (a number of days before now) or create_date (ISO-8601)."""
-    given = [field for field in ("age_days", "create_date") if request.get(field) is not None]
+    return requested_moment(request, "age_days", "create_date")
+
+
+def requested_moment(request, days_field, date_field):
+    """Exactly one of `days_field` (a number of days before now) or `date_field` (ISO-8601)."""
+    given = [field for field in (days_field, date_field) if request.get(field) is not None]
     if len(given) != 1:
-        raise ControlError(400, "MissingField" if not given else "InvalidRequest", "Give exactly one of 'age_days' or 'create_date'")
-    if given == ["create_date"]:
-        return parse_date(request["create_date"], "create_date")
-    age_days = request["age_days"]
-    if isinstance(age_days, bool) or not isinstance(age_days, (int, float)) or age_days < 0:
-        raise ControlError(400, "InvalidRequest", f"'age_days' must be a non-negative number, got {json.dumps(age_days)}")
-    return utc_now() - datetime.timedelta(days=age_days)
+        raise ControlError(400, "MissingField" if not given else "InvalidRequest", f"Give exactly one of '{days_field}' or '{date_field}'")
+    if given == [date_field]:
+        return parse_date(request[date_field], date_field)
+    days = request[days_field]
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+        raise ControlError(400, "InvalidRequest", f"'{days_field}' must be a non-negative number, got {json.dumps(days)}")
+    return utc_now() - datetime.timedelta(days=days)
 
 
 def requested_last_used(last_used):
@@ -180,11 +202,39 @@ def find_access_key(account_id, user_name, access_key_id):
     raise ControlError(404, "NoSuchAccessKey", f"IAM user '{user_name}' of account {account_id} has no access key '{access_key_id}'")
 
 
+# --- POST /_emulator/iam/access-keys/last-used ----------------------------------------
+
+def set_last_used(request):
+    """Set when, with which service and in which region the key was last used, or that it never was."""
+    check_known_fields(request, SET_LAST_USED_FIELDS, "request")
+    key_reference = requested_key(request)
+    never_used = request.get("never_used", False)
+    if not isinstance(never_used, bool):
+        raise ControlError(400, "InvalidRequest", "'never_used' must be true or false")
+    if never_used:
+        others = sorted(field for field in ("date", "days_ago", "service", "region") if field in request)
+        if others:
+            raise ControlError(400, "InvalidRequest", f"'never_used' excludes {', '.join(others)}")
+        last_used = None
+    else:
+        date = requested_moment(request, "days_ago", "date")
+        last_used = AccessKeyLastUsed(timestamp=date, service=required_string(request, "service"), region=required_string(request, "region"))
+    key = find_access_key(*key_reference)
+    key.last_used = last_used
+    return dict(describe_access_key(key), LastUsed=describe_last_used(key.last_used))
+
+
 def describe_access_key(key):
     description = {"AccessKeyId": key.access_key_id, "UserName": key.user_name, "Status": key.status, "CreateDate": iso_utc(key.create_date)}
     if key.last_used is not None:
-        description["LastUsed"] = {"Date": iso_utc(key.last_used.timestamp), "ServiceName": key.last_used.service, "Region": key.last_used.region}
+        description["LastUsed"] = describe_last_used(key.last_used)
     return description
+
+
+def describe_last_used(last_used):
+    if last_used is None:
+        return None
+    return {"Date": iso_utc(last_used.timestamp), "ServiceName": last_used.service, "Region": last_used.region}
 
 
 def iso_utc(naive_utc):
@@ -210,6 +260,20 @@ def set_access_key_age(endpoint_url, account_id, user_name, access_key_id, age_d
     return post_control(endpoint_url, ACCESS_KEY_AGE_PATH, request, timeout)
 
 
+def set_access_key_last_used(endpoint_url, account_id, user_name, access_key_id, service=None, region=None, days_ago=None, date=None,
+                             never_used=False, timeout=10):
+    """Make the key look last used `days_ago` days ago (or at `date`) with `service` in `region`, or never used.
+
+    Returns the key's description with LastUsed (None when never used); raises ControlError when refused.
+    """
+    request = {"account_id": account_id, "user_name": user_name, "access_key_id": access_key_id}
+    if never_used:
+        request["never_used"] = True
+    optional = {"service": service, "region": region, "days_ago": days_ago, "date": date_text(date)}
+    request.update({field: value for field, value in optional.items() if value is not None})
+    return post_control(endpoint_url, ACCESS_KEY_LAST_USED_PATH, request, timeout)
+
+
 def date_text(value):
     return value.isoformat() if isinstance(value, datetime.datetime) else value
 
@@ -224,3 +288,6 @@ def post_control(endpoint_url, path, request, timeout):
     except urllib.error.HTTPError as error:
         answer = json.loads(error.read() or b"{}")
         raise ControlError(error.code, answer.get("error", "HTTPError"), answer.get("message", str(error))) from error
+
+
+OPERATIONS = {ACCESS_KEY_AGE_PATH: age_access_key, ACCESS_KEY_LAST_USED_PATH: set_last_used}

@@ -2,7 +2,7 @@
 # Copyright: cloudsec.aged_keys contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The control endpoint that ages access keys, read back through IAM's own APIs."""
+"""The control endpoint that ages access keys and sets their last use, read back through IAM's own APIs."""
 
 import datetime
 import json
@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from aged_keys_emulator.control import ACCESS_KEY_AGE_PATH, ControlError, post_control, set_access_key_age
+from aged_keys_emulator.control import ACCESS_KEY_AGE_PATH, ACCESS_KEY_LAST_USED_PATH, ControlError, post_control, set_access_key_age, set_access_key_last_used
 from emulator_testing import DEFAULT_ACCOUNT
 
 OTHER_ACCOUNT = "210987654321"
@@ -78,13 +78,70 @@ def test_keys_of_another_account_are_aged_in_that_account(emulator):
 ])
 def test_invalid_requests_are_refused_with_a_json_error(emulator, access_key, changes, status, error):
     request = {"account_id": DEFAULT_ACCOUNT, "user_name": "alice", "access_key_id": access_key, "age_days": 400}
-    request.update(changes)
-    request = {name: value for name, value in request.items() if value is not None}
+    assert refusal(emulator, ACCESS_KEY_AGE_PATH, request, changes) == (status, error)
 
+
+def refusal(emulator, path, request, changes):
+    """(status, error) of the control endpoint's answer to `request` changed by `changes` (None removes a field)."""
+    request = {name: value for name, value in dict(request, **changes).items() if value is not None}
     with pytest.raises(ControlError) as refused:
-        post_control(emulator.url, ACCESS_KEY_AGE_PATH, request, timeout=10)
+        post_control(emulator.url, path, request, timeout=10)
+    return refused.value.status, refused.value.error
 
-    assert (refused.value.status, refused.value.error) == (status, error), refused.value.message
+
+# --- last use -------------------------------------------------------------------------------------
+
+def last_used_of(emulator, access_key):
+    return emulator.client("iam").get_access_key_last_used(AccessKeyId=access_key)["AccessKeyLastUsed"]
+
+
+def test_last_used_days_ago_with_service_and_region(emulator, access_key):
+    answer = set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", access_key, days_ago=3, service="s3", region="eu-west-1")
+
+    last_used = last_used_of(emulator, access_key)
+    assert 2.99 < days_ago(last_used["LastUsedDate"]) < 3.01
+    assert (last_used["ServiceName"], last_used["Region"]) == ("s3", "eu-west-1")
+    assert answer["LastUsed"]["ServiceName"] == "s3" and answer["AccessKeyId"] == access_key
+
+
+def test_never_used_and_an_exact_date(emulator, access_key):
+    used = datetime.datetime(2024, 6, 1, 8, 30, tzinfo=datetime.timezone.utc)
+    set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", access_key, date=used, service="iam", region="us-east-1")
+    assert last_used_of(emulator, access_key)["LastUsedDate"] == used
+
+    answer = set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", access_key, never_used=True)
+
+    assert answer["LastUsed"] is None
+    assert last_used_of(emulator, access_key) == {"ServiceName": "N/A", "Region": "N/A"}
+
+
+def test_a_request_signed_by_the_key_overwrites_the_last_use(emulator, iam, access_key):
+    iam.delete_access_key(UserName="alice", AccessKeyId=access_key)
+    created = iam.create_access_key(UserName="alice")["AccessKey"]
+    key_id, secret = created["AccessKeyId"], created["SecretAccessKey"]
+    set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", key_id, days_ago=30, service="s3", region="eu-west-1")
+
+    emulator.client("sts", region="us-west-2", credentials={"AccessKeyId": key_id, "SecretAccessKey": secret, "SessionToken": None}).get_caller_identity()
+
+    last_used = last_used_of(emulator, key_id)
+    assert days_ago(last_used["LastUsedDate"]) < 0.01
+    assert (last_used["ServiceName"], last_used["Region"]) == ("sts", "us-west-2")
+
+
+@pytest.mark.parametrize("changes, status, error", [
+    ({"days_ago": None}, 400, "MissingField"),
+    ({"date": "2024-01-01T00:00:00Z"}, 400, "InvalidRequest"),
+    ({"days_ago": -2}, 400, "InvalidRequest"),
+    ({"service": None}, 400, "MissingField"),
+    ({"region": ""}, 400, "InvalidRequest"),
+    ({"never_used": True}, 400, "InvalidRequest"),
+    ({"never_used": "yes"}, 400, "InvalidRequest"),
+    ({"last_used": {}}, 400, "InvalidRequest"),
+    ({"access_key_id": "AKIAUNKNOWN000000000"}, 404, "NoSuchAccessKey"),
+])
+def test_invalid_last_use_requests_are_refused(emulator, access_key, changes, status, error):
+    request = {"account_id": DEFAULT_ACCOUNT, "user_name": "alice", "access_key_id": access_key, "days_ago": 3, "service": "s3", "region": "eu-west-1"}
+    assert refusal(emulator, ACCESS_KEY_LAST_USED_PATH, request, changes) == (status, error)
 
 
 def raw_request(emulator, path, body, method="POST"):
