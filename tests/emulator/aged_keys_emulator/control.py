@@ -20,7 +20,12 @@ signature, and its errors are {"error": ..., "message": ...} with HTTP 400/404/4
      "days_ago": 3 | "date": "2024-01-31T12:00:00Z", "service": "s3", "region": "eu-west-1"}
      or {..., "never_used": true}
 
-The answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
+    POST /_emulator/sns/deliveries
+    {"account_id": ..., "region": "eu-west-1", "subscription_arn": ...}   (subscription_arn optional)
+
+The key answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
+The deliveries answer lists what email, email-json, sms and lambda subscribers received
+({"Deliveries": [...]}, see sns.py).
 `set_access_key_age` and `set_access_key_last_used` call them from tests and the demo.
 
 moto records a key's last use whenever the key itself signs a request to the emulator
@@ -43,6 +48,8 @@ KEY_FIELDS = {"account_id", "user_name", "access_key_id"}
 AGE_FIELDS = KEY_FIELDS | {"age_days", "create_date", "last_used"}
 LAST_USED_FIELDS = {"date", "service", "region"}
 SET_LAST_USED_FIELDS = KEY_FIELDS | {"date", "days_ago", "service", "region", "never_used"}
+SNS_DELIVERIES_PATH = "/_emulator/sns/deliveries"
+DELIVERIES_FIELDS = {"account_id", "region", "subscription_arn"}
 
 
 class ControlError(Exception):
@@ -124,10 +131,14 @@ def age_access_key(request):
 
 def requested_key(request):
     """(account id, user name, access key id) of the request."""
+    return requested_account(request), required_string(request, "user_name"), required_string(request, "access_key_id")
+
+
+def requested_account(request):
     account_id = required_string(request, "account_id")
     if not ACCOUNT_ID_PATTERN.fullmatch(account_id):
         raise ControlError(400, "InvalidRequest", f"account_id must be 12 digits, got '{account_id}'")
-    return account_id, required_string(request, "user_name"), required_string(request, "access_key_id")
+    return account_id
 
 
 def check_known_fields(request, known, where):
@@ -224,6 +235,20 @@ def set_last_used(request):
     return dict(describe_access_key(key), LastUsed=describe_last_used(key.last_used))
 
 
+# --- POST /_emulator/sns/deliveries -----------------------------------------------------
+
+def sns_deliveries(request):
+    """What email, email-json, sms and lambda subscribers of one account and region received."""
+    check_known_fields(request, DELIVERIES_FIELDS, "request")
+    account_id, region = requested_account(request), required_string(request, "region")
+    subscription_arn = request.get("subscription_arn")
+    if subscription_arn is not None:
+        subscription_arn = required_string(request, "subscription_arn")
+    from .sns import recorded_deliveries  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto's SNS
+
+    return {"Deliveries": recorded_deliveries(account_id, region, subscription_arn)}
+
+
 def describe_access_key(key):
     description = {"AccessKeyId": key.access_key_id, "UserName": key.user_name, "Status": key.status, "CreateDate": iso_utc(key.create_date)}
     if key.last_used is not None:
@@ -274,6 +299,14 @@ def set_access_key_last_used(endpoint_url, account_id, user_name, access_key_id,
     return post_control(endpoint_url, ACCESS_KEY_LAST_USED_PATH, request, timeout)
 
 
+def sns_deliveries_of(endpoint_url, account_id, region, subscription_arn=None, timeout=10):
+    """The recorded deliveries to email, email-json, sms and lambda subscribers, oldest first."""
+    request = {"account_id": account_id, "region": region}
+    if subscription_arn is not None:
+        request["subscription_arn"] = subscription_arn
+    return post_control(endpoint_url, SNS_DELIVERIES_PATH, request, timeout)["Deliveries"]
+
+
 def date_text(value):
     return value.isoformat() if isinstance(value, datetime.datetime) else value
 
@@ -290,4 +323,4 @@ def post_control(endpoint_url, path, request, timeout):
         raise ControlError(error.code, answer.get("error", "HTTPError"), answer.get("message", str(error))) from error
 
 
-OPERATIONS = {ACCESS_KEY_AGE_PATH: age_access_key, ACCESS_KEY_LAST_USED_PATH: set_last_used}
+OPERATIONS = {ACCESS_KEY_AGE_PATH: age_access_key, ACCESS_KEY_LAST_USED_PATH: set_last_used, SNS_DELIVERIES_PATH: sns_deliveries}
