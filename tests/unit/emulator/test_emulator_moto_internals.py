@@ -22,6 +22,8 @@ from moto.kms import models as kms_models
 from moto.iam import utils as iam_utils
 from moto.moto_server import werkzeug_app
 from moto.organizations import models as organizations_models
+from moto.sns import models as sns_models
+from moto.sns import utils as sns_utils
 from moto.ssm import models as ssm_models
 from moto.sts import models as sts_models
 
@@ -48,6 +50,14 @@ def signature_of(function):
     (IamResponse, "list_access_keys", ["self"]),
     (IamResponse, "list_user_tags", ["self"]),
     (IamResponse, "get_access_key_last_used", ["self"]),
+    (sns_models.SNSBackend, "publish", ["self", "message", "arn", "phone_number", "subject", "message_attributes", "group_id", "deduplication_id",
+                                        "message_structure"]),
+    (sns_models.SNSBackend, "_validate_filter_policy", ["self", "value", "scope"]),
+    (sns_models.SNSBackend, "set_subscription_attributes", ["self", "arn", "name", "value"]),
+    (sns_models.Subscription, "publish", ["self", "message", "message_id", "subject", "message_attributes", "group_id", "deduplication_id",
+                                          "message_structure"]),
+    (sns_models.Subscription, "get_post_data", ["self", "message", "message_id", "subject", "message_attributes"]),
+    (sns_utils.FilterPolicyMatcher, "matches", ["self", "message_attributes", "message"]),
     (BaseResponse, "setup_class", ["self", "request", "full_url", "headers", "use_raw_body"]),
     (kms_models.KmsBackend, "schedule_key_deletion", ["self", "key_id", "pending_window_in_days"]),
     (kms_models.KmsBackend, "cancel_key_deletion", ["self", "key_id"]),
@@ -122,6 +132,17 @@ def test_iam_and_sts_state_the_evaluation_and_the_automation_runner_read():
         assert hasattr(backend, name), f"IAMBackend.{name}"
     assert inspect.isfunction(sts_models.STSBackend.get_assumed_role_from_access_key)
     assert hasattr(organizations_models.organizations_backends, "master_accounts")
+
+
+def test_sns_state_the_delivery_reads():
+    backend = sns_models.SNSBackend("eu-west-1", "123456789012")
+    topic = backend.create_topic("probe")
+    subscription = sns_models.Subscription("123456789012", topic, "alice@example.com", "email")
+    for name in ("protocol", "endpoint", "arn", "attributes", "topic", "_filter_policy", "_filter_policy_matcher"):
+        assert hasattr(subscription, name), f"Subscription.{name}"
+    assert topic.sns_backend is backend and hasattr(backend, "subscriptions")
+    matcher = sns_utils.FilterPolicyMatcher({"a": ["b"]}, None)
+    assert (matcher.filter_policy, matcher.filter_policy_scope) == ({"a": ["b"]}, "MessageAttributes")
 
 
 def test_config_rule_attributes_the_evaluation_reads():
