@@ -70,7 +70,7 @@ def apply():
 
 
 def evaluation_store(config_backend):
-    """Rule name -> {"rule_id", "results": {resource id: EvaluationResult}} of one account and region."""
+    """Rule name -> {"rule_id", "results" and "previous": {resource id: EvaluationResult}} of one account and region."""
     return config_backend.__dict__.setdefault(STORE_ATTRIBUTE, {})
 
 
@@ -83,6 +83,15 @@ def current_results(config_backend, rule):
     if stored is None or stored["rule_id"] != rule.config_rule_id:
         return {}
     return stored["results"]
+
+
+def previous_compliance(config_backend, rule, resource_id):
+    """ComplianceType of the resource in the evaluation before the latest one, or None."""
+    stored = evaluation_store(config_backend).get(rule.config_rule_name)
+    if stored is None or stored["rule_id"] != rule.config_rule_id:
+        return None
+    result = stored.get("previous", {}).get(resource_id)
+    return result["ComplianceType"] if result else None
 
 
 def latest_compliance(config_backend, rule_name, resource_type, resource_id):
@@ -173,7 +182,8 @@ def record_evaluation(config_backend, rule):
     invoked = utc_now()
     results = {resource_id: evaluation_result(rule, resource_id, compliance, annotation, invoked)
                for resource_id, compliance, annotation in evaluate_access_keys_rotated(config_backend, rule, invoked)}
-    evaluation_store(config_backend)[rule.config_rule_name] = {"rule_id": rule.config_rule_id, "results": results}
+    previous = current_results(config_backend, rule)
+    evaluation_store(config_backend)[rule.config_rule_name] = {"rule_id": rule.config_rule_id, "results": results, "previous": previous}
 
 
 def utc_now():

@@ -59,6 +59,10 @@ class NoSuchRemediationConfigurationException(JsonRESTError):
         super().__init__("NoSuchRemediationConfigurationException", message)
 
 
+# Callables (config_backend, rule_names) run when a put makes rules' remediation automatic.
+AFTER_AUTOMATIC_REMEDIATION_ENABLED = []
+
+
 def remediation_store(config_backend):
     """The rule-name -> configuration dict of one account and region."""
     # setdefault on the instance dict is atomic, so concurrent first calls share one store.
@@ -77,9 +81,15 @@ def put_remediation_configurations(config_backend, configurations):
     for configuration in configurations:
         check_configuration_semantics(config_backend, configuration)
     store = remediation_store(config_backend)
+    enabled = []
     for configuration in configurations:
         rule_name = configuration["ConfigRuleName"]
-        store[rule_name] = stored_configuration(config_backend, configuration, store.get(rule_name))
+        previous = store.get(rule_name)
+        store[rule_name] = stored_configuration(config_backend, configuration, previous)
+        if store[rule_name]["Automatic"] and not (previous or {}).get("Automatic"):
+            enabled.append(rule_name)
+    for listener in AFTER_AUTOMATIC_REMEDIATION_ENABLED:
+        listener(config_backend, enabled)
     # Every item was stored, so no batch failed.
     return {"FailedBatches": []}
 

@@ -19,9 +19,15 @@ thread does the work; clients poll DescribeRemediationExecutionStatus.
 - Automatic remediation follows every evaluation (config_evaluation.AFTER_EVALUATION):
   each NON_COMPLIANT resource of a rule whose configuration is Automatic, without a
   remediation exception in force and without a remediation already running, is
-  remediated again, so every evaluation is a reminder.
+  remediated again, so every evaluation is a reminder (AUTOMATIC_REMEDIATION_TRIGGER).
+  Enabling automatic remediation (PutRemediationConfigurations) remediates the rule's
+  NON_COMPLIANT resources of the last evaluation at once (PutRemediationExceptions: "it
+  initiates the remediation process for all non-compliant resources for that specific rule").
 - A failed automatic attempt is retried until one succeeds or MaximumAutomaticAttempts
-  attempts have failed. Retries follow at once: RetryAttemptSeconds is not waited.
+  attempts have failed. Retries follow at once: RetryAttemptSeconds is a time window, not
+  a delay. When all MaximumAutomaticAttempts attempts failed within RetryAttemptSeconds,
+  AWS Config "will put a RemediationException on your behalf for the failing resource"
+  (RemediationConfiguration), which blocks automatic remediation until it is deleted.
   Each attempt is one entry of StepDetails. Manual remediation makes one attempt.
 - Resources are remediated one after another by one thread per request or evaluation,
   so ExecutionControls.SsmControls (concurrency and error percentages) are accepted
@@ -44,8 +50,9 @@ from moto.config.exceptions import InvalidParameterValueException
 
 from . import endpoint
 from .config import add_config_actions, page_of
-from .config_evaluation import AFTER_EVALUATION, current_results, existing_rule, latest_compliance, utc_now, with_next_token
-from .config_remediation import RULE_NAME_PATTERN, SSM_DOCUMENT_ARN, NoSuchRemediationConfigurationException, remediation_store
+from .config_evaluation import AFTER_EVALUATION, current_results, existing_rule, latest_compliance, previous_compliance, utc_now, with_next_token
+from .config_remediation import (AFTER_AUTOMATIC_REMEDIATION_ENABLED, RULE_NAME_PATTERN, SSM_DOCUMENT_ARN, NoSuchRemediationConfigurationException,
+                                 remediation_store)
 from .validation import ConstraintViolations, SerializationException, expect_type
 
 EXECUTIONS_ATTRIBUTE = "remediation_executions"
@@ -69,10 +76,24 @@ FAILED_AUTOMATION_STATUSES = ("Failed", "TimedOut", "Cancelled", "Rejected", "Co
 POLL_SECONDS = 0.05
 AUTOMATION_TIMEOUT_SECONDS = 900
 
+# When does an evaluation remediate a NON_COMPLIANT resource automatically? AWS documents neither
+# "every NON_COMPLIANT evaluation" nor "only a change to NON_COMPLIANT". The closest documented
+# behaviour: RetryAttemptSeconds exists "to prevent infinite remediation attempts", and a resource
+# updated between compliance snapshots "will continue to be remediated based on the last known
+# compliance data snapshot". So by default every evaluation that finds the resource NON_COMPLIANT
+# remediates it again, also after a remediation that succeeded. "COMPLIANCE_CHANGE" remediates only
+# resources whose previous evaluation was not NON_COMPLIANT.
+EVERY_NON_COMPLIANT_EVALUATION = "EVERY_NON_COMPLIANT_EVALUATION"
+COMPLIANCE_CHANGE = "COMPLIANCE_CHANGE"
+AUTOMATIC_REMEDIATION_TRIGGER = EVERY_NON_COMPLIANT_EVALUATION
+# AWS does not document the message of the exception it puts; this one is the emulator's.
+AUTOMATIC_EXCEPTION_MESSAGE = "Placed by AWS Config after {attempts} failed automatic remediation attempts within {seconds} seconds."
+
 
 def apply():
     add_config_actions(ACTIONS)
     AFTER_EVALUATION.append(remediate_automatically)
+    AFTER_AUTOMATIC_REMEDIATION_ENABLED.append(functools.partial(remediate_automatically, only_changes=False))
 
 
 def execution_store(config_backend):
@@ -146,18 +167,25 @@ def page_key(store_key):
 
 # --- Running remediations ------------------------------------------------------------------
 
-def remediate_automatically(config_backend, rule_names):
-    """After an evaluation: remediate the NON_COMPLIANT resources of rules with automatic remediation."""
+def remediate_automatically(config_backend, rule_names, only_changes=None):
+    """Remediate the NON_COMPLIANT resources of rules with automatic remediation (after an evaluation, or when enabled).
+
+    `only_changes`: remediate only resources that were not NON_COMPLIANT before the latest
+    evaluation; by default as AUTOMATIC_REMEDIATION_TRIGGER says.
+    """
+    if only_changes is None:
+        only_changes = AUTOMATIC_REMEDIATION_TRIGGER == COMPLIANCE_CHANGE
     for rule_name in rule_names:
         configuration = remediation_store(config_backend).get(rule_name)
-        if not configuration or not configuration.get("Automatic"):
+        rule = config_backend.config_rules.get(rule_name)
+        if not configuration or not configuration.get("Automatic") or rule is None:
             continue
-        rule = config_backend.config_rules[rule_name]
         keys = [{"resourceType": qualifier["ResourceType"], "resourceId": qualifier["ResourceId"]}
                 for qualifier in non_compliant_qualifiers(current_results(config_backend, rule))]
-        keys = [key for key in keys if not excepted(config_backend, rule_name, key) and not running(config_backend, rule_name, key)]
+        keys = [key for key in keys if not excepted(config_backend, rule_name, key) and not running(config_backend, rule_name, key)
+                and not (only_changes and previous_compliance(config_backend, rule, key["resourceId"]) == "NON_COMPLIANT")]
         if keys:
-            start_remediation_job(config_backend, configuration, keys, configuration["MaximumAutomaticAttempts"])
+            start_remediation_job(config_backend, configuration, keys, configuration["MaximumAutomaticAttempts"], automatic=True)
 
 
 def non_compliant_qualifiers(results):
@@ -171,7 +199,7 @@ def running(config_backend, rule_name, resource_key):
         return status is not None and status["State"] in RUNNING_STATES
 
 
-def start_remediation_job(config_backend, configuration, resource_keys, attempts):
+def start_remediation_job(config_backend, configuration, resource_keys, attempts, automatic=False):
     """Queue the resources and remediate them in a background thread; returns at once."""
     executions = execution_store(config_backend)
     configuration = copy.deepcopy(configuration)
@@ -182,6 +210,8 @@ def start_remediation_job(config_backend, configuration, resource_keys, attempts
                 "ResourceKey": dict(key), "State": "QUEUED", "StepDetails": [], "InvocationTime": now, "LastUpdatedTime": now,
             }
     job = RemediationJob(executions, configuration, config_backend.account_id, config_backend.region_name, config_backend.partition, attempts)
+    if automatic:
+        job.exceptions = exception_store(config_backend)
     threading.Thread(target=job.run, args=(resource_keys,), name=f"remediation-{configuration['ConfigRuleName']}", daemon=True).start()
 
 
@@ -190,6 +220,8 @@ class RemediationJob:
 
     def __init__(self, executions, configuration, account_id, region, partition, attempts):
         self.executions = executions
+        # Automatic jobs only: where AWS Config puts the exception for a resource that keeps failing.
+        self.exceptions = None
         self.configuration = configuration
         self.account_id = account_id
         self.region = region
@@ -224,6 +256,22 @@ class RemediationJob:
                 self.update(status, State="SUCCEEDED")
                 return
         self.update(status, State="FAILED")
+        self.except_if_failing(status)
+
+    def except_if_failing(self, status):
+        """RemediationConfiguration: after MaximumAutomaticAttempts failed attempts within RetryAttemptSeconds, put an exception."""
+        if self.exceptions is None:
+            return
+        with _STATE_LOCK:
+            starts = [step["StartTime"] for step in status["StepDetails"]]
+        seconds = self.configuration["RetryAttemptSeconds"]
+        if len(starts) < self.attempts or (starts[-1] - starts[0]).total_seconds() > seconds:
+            return
+        resource_key = {"ResourceType": status["ResourceKey"]["resourceType"], "ResourceId": status["ResourceKey"]["resourceId"]}
+        message = AUTOMATIC_EXCEPTION_MESSAGE.format(attempts=self.attempts, seconds=seconds)
+        rule_name = self.configuration["ConfigRuleName"]
+        with _STATE_LOCK:
+            self.exceptions[exception_key(rule_name, resource_key)] = remediation_exception(rule_name, resource_key, message, None)
 
     def attempt(self, step, resource_id):
         """One SSM Automation run; (succeeded, error message). Failures to start count as failed attempts."""
