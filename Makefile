@@ -39,8 +39,10 @@ integration: venv
 sanity: venv
 	tests/sanity/run.sh
 
+# ansible-lint syntax-checks playbooks without an inventory, which ansible.cfg's
+# unparsed_is_failed would turn into an error.
 lint: venv
-	$(BIN)/ansible-lint
+	ANSIBLE_INVENTORY_UNPARSED_FAILED=false $(BIN)/ansible-lint
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint

@@ -186,6 +186,7 @@ cache_connection: ~/.cache/ansible-inventory
 cache_timeout: 3600
 """
 
+import difflib
 import fnmatch
 import hashlib
 import json
@@ -224,6 +225,23 @@ def as_account_id(value, option):
     if not ACCOUNT_ID_PATTERN.match(text):
         raise AnsibleParserError("{0}: '{1}' is not a 12-digit AWS account id; quote account ids in YAML, for example '012345678901'".format(option, value))
     return text
+
+
+def unknown_options(config, definitions):
+    """One message per key of the configuration that is neither an option nor an alias, naming the closest valid option."""
+    valid = {}
+    for name, definition in definitions.items():
+        valid[name] = name
+        for alias in (definition or {}).get("aliases") or []:
+            valid[alias] = name
+    messages = []
+    for key in sorted(config):
+        if key in valid:
+            continue
+        close = difflib.get_close_matches(key, list(valid), n=1)
+        hint = "; did you mean '{0}'?".format(valid[close[0]]) if close else ""
+        messages.append("unknown option '{0}'{1}".format(key, hint))
+    return messages
 
 
 def tag_matches(tags, key, wanted):
@@ -278,6 +296,15 @@ def host_names(records, style):
 class InventoryModule(AWSInventoryBase):
     NAME = "cloudsec.aged_keys.aws_organization_accounts"
     INVENTORY_FILE_SUFFIXES = ("aws_organization_accounts.yml", "aws_organization_accounts.yaml")
+
+    def _read_config_data(self, path):
+        """The configuration, refused when it names an option this plugin does not have: a mistyped option
+        would otherwise be ignored and the selection silently widened."""
+        config = super()._read_config_data(path)
+        unknown = unknown_options(config, self.option_definitions)
+        if unknown:
+            raise AnsibleParserError("{0}: {1}".format(path, "; ".join(unknown)))
+        return config
 
     def _do_fail(self, message):
         raise AnsibleParserError(message)

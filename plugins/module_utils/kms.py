@@ -2,7 +2,7 @@
 # Copyright: cloudsec.aged_keys contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""AWS KMS alias helpers.
+"""AWS KMS alias and key helpers.
 
 Functions take a boto3 ``kms`` client and plain arguments, never the module, so a
 mocked client is enough to test them. A missing alias becomes None; AWS errors
@@ -13,6 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -27,6 +30,10 @@ class AnsibleKMSError(AnsibleAWSError):
 
 class KMSErrorHandler(AWSErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleKMSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NotFoundException")
 
 
 def qualified_alias_name(name):
@@ -52,3 +59,15 @@ def list_key_tags(client, key_id):
     paginator = client.get_paginator("list_resource_tags")
     tags = paginator.paginate(KeyId=key_id).build_full_result().get("Tags", [])
     return boto3_tag_list_to_ansible_dict(tags, "TagKey", "TagValue")
+
+
+@KMSErrorHandler.list_error_handler("describe KMS key")
+def describe_key(client, key_id):
+    """KeyMetadata of a key given by id, ARN, alias name or alias ARN; None when it does not exist."""
+    return client.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
+
+
+@KMSErrorHandler.common_error_handler("get KMS key policy")
+def get_key_policy(client, key_id):
+    """The key policy as data (GetKeyPolicy takes a key id or ARN, not an alias)."""
+    return json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default", aws_retry=True)["Policy"])

@@ -44,7 +44,8 @@ def not_owned_message(kind, name):
     return (
         "{kind} '{name}' already exists but is not managed by cloudsec.aged_keys "
         "(it lacks the tag {key}={value}). It was left unchanged. Choose another name, "
-        "or set adopt=true to take it over."
+        "or take it over: set aged_keys_adopt: true for this account in the inventory "
+        "(the module option adopt=true)."
     ).format(kind=kind, name=name, key=OWNER_TAG_KEY, value=OWNER_TAG_VALUE)
 
 

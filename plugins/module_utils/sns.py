@@ -14,9 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import re
 from copy import deepcopy
+
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -28,6 +31,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 # CreateTopic: 1-256 letters, digits, '-' and '_' (FIFO topics add '.fifo', not supported here).
 TOPIC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+TOPIC_ARN_PATTERN = re.compile(r"^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
+# Protocols whose endpoints are never shown in full (see shown_endpoint).
+SECRET_ENDPOINT_PROTOCOLS = ("http", "https")
 # ListSubscriptionsByTopic shows this instead of an ARN until the endpoint confirms.
 PENDING_CONFIRMATION = "PendingConfirmation"
 
@@ -84,6 +90,28 @@ def canonical_endpoint(protocol, endpoint):
     if protocol == "sms":
         return re.sub(r"[^0-9+]", "", endpoint)
     return endpoint
+
+
+def endpoint_is_secret(protocol):
+    """HTTP/S endpoints often carry a token in their path or query (chat webhooks, paging services)."""
+    return protocol in SECRET_ENDPOINT_PROTOCOLS
+
+
+def shown_endpoint(protocol, endpoint):
+    """The endpoint as results, diffs and messages may show it: an HTTP/S URL keeps its scheme and
+    host, and a short fingerprint of the whole URL tells two endpoints of one host apart."""
+    if not endpoint_is_secret(protocol):
+        return endpoint
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^@/?#]*@)?([^/?#]*)", endpoint or "")
+    fingerprint = hashlib.sha256(to_bytes(endpoint or "")).hexdigest()[:8]
+    prefix = match.group(1) + match.group(2) if match else ""
+    return "{0}/...(sha256:{1})".format(prefix, fingerprint)
+
+
+def shown_subscriptions(subscriptions):
+    """Copies of normalised subscriptions with their endpoints as shown_endpoint gives them."""
+    return [dict(subscription, endpoint=shown_endpoint(subscription["protocol"], subscription["endpoint"]))
+            for subscription in subscriptions or []]
 
 
 def subscription_key(protocol, endpoint):

@@ -75,7 +75,11 @@ options:
         required: true
         choices: [application, email, email-json, firehose, http, https, lambda, sms, sqs]
       endpoint:
-        description: Where messages go, for example an email address or a queue ARN.
+        description:
+          - Where messages go, for example an email address or a queue ARN.
+          - HTTP/S endpoints often carry a token, so the module never returns or prints them in full. Results, diffs
+            and messages show the scheme, the host and a fingerprint, and Ansible masks the full URL wherever it
+            would print it.
         type: str
         required: true
       attributes:
@@ -111,6 +115,8 @@ options:
   purge_subscriptions:
     description:
       - Remove subscriptions not listed in O(subscriptions). Only applies when O(subscriptions) is set.
+      - With V(false), subscriptions that others made (by hand, or another tool) are left in place and only
+        the listed ones are added or updated.
       - Pending subscriptions count as present. SNS cannot remove them; they are reported with
         a warning and expire when not confirmed within three days.
     type: bool
@@ -227,8 +233,9 @@ sns_topic:
           description: Delivery protocol.
           type: str
         endpoint:
-          description: Endpoint.
+          description: Endpoint. An HTTP/S endpoint is shown as its scheme and host with a fingerprint of the whole URL.
           type: str
+          sample: https://hooks.example.com/...(sha256:1f2e3d4c)
         pending_confirmation:
           description: Whether the endpoint has not confirmed yet (predicted for new subscriptions in check mode).
           type: bool
@@ -240,6 +247,26 @@ sns_topic:
       type: dict
       returned: success
       sample: {"ManagedBy": "cloudsec.aged_keys"}
+subscription_changes:
+  description:
+    - The subscriptions the module added, removed or updated (in check mode, would add, remove or update),
+      each as its protocol and endpoint, HTTP/S endpoints shown as in RV(sns_topic.subscriptions[].endpoint).
+  returned: success
+  type: dict
+  contains:
+    added:
+      description: Subscriptions added.
+      type: list
+      elements: dict
+    removed:
+      description: Subscriptions removed (only with O(purge_subscriptions=true)).
+      type: list
+      elements: dict
+    updated:
+      description: Subscriptions whose attributes changed.
+      type: list
+      elements: dict
+  sample: {"added": [{"protocol": "sqs", "endpoint": "arn:aws:sqs:eu-west-1:111111111111:findings"}], "removed": [], "updated": []}
 """
 
 from copy import deepcopy
@@ -270,14 +297,15 @@ def subscription_problems(subscriptions):
     seen = set()
     for subscription in subscriptions or []:
         key = sns.subscription_key(subscription["protocol"], subscription["endpoint"])
+        shown = (key[0], sns.shown_endpoint(*key))
         if key in seen:
-            problems.append("subscriptions lists {0} {1} more than once: keep one entry.".format(*key))
+            problems.append("subscriptions lists {0} {1} more than once: keep one entry.".format(*shown))
         seen.add(key)
         attributes = subscription.get("attributes") or {}
         if subscription["protocol"] == "firehose" and not attributes.get("subscription_role_arn"):
-            problems.append("The firehose subscription to {1} needs attributes.subscription_role_arn.".format(*key))
+            problems.append("The firehose subscription to {1} needs attributes.subscription_role_arn.".format(*shown))
         if attributes.get("filter_policy_scope") and attributes.get("filter_policy") is None:
-            problems.append("The subscription {0} {1} sets filter_policy_scope without filter_policy: set both.".format(*key))
+            problems.append("The subscription {0} {1} sets filter_policy_scope without filter_policy: set both.".format(*shown))
     return problems
 
 
@@ -329,7 +357,7 @@ def pending_message(subscription, what):
     return (
         "SNS subscription {protocol} {endpoint} is pending confirmation, so SNS cannot {what} it yet. "
         "It was left as it is; confirm it from the endpoint (or let it expire after three days) and re-run."
-    ).format(what=what, **subscription)
+    ).format(what=what, protocol=subscription["protocol"], endpoint=sns.shown_endpoint(subscription["protocol"], subscription["endpoint"]))
 
 
 def plan_subscriptions(current, requested, purge):
@@ -434,16 +462,30 @@ def subscriptions_after(current, plan, added, requested):
 
 
 def ensure_subscriptions(client, topic, params, check_mode):
-    """Returns (changed, topic, warnings)."""
+    """Returns (changed, topic, plan); plan is None when subscriptions are not managed."""
     if params["subscriptions"] is None:
-        return False, topic, []
+        return False, topic, None
     plan = plan_subscriptions(topic["subscriptions"], params["subscriptions"], params["purge_subscriptions"])
     if not (plan["add"] or plan["remove"] or plan["update"]):
-        return False, topic, plan["warnings"]
+        return False, topic, plan
     added = apply_subscription_plan(client, topic["arn"], plan, check_mode)
     updated = deepcopy(topic)
     updated["subscriptions"] = subscriptions_after(topic["subscriptions"], plan, added, params["subscriptions"])
-    return True, updated, plan["warnings"]
+    return True, updated, plan
+
+
+def subscription_changes(plan):
+    """What a subscription plan adds, removes and updates, as (protocol, shown endpoint) entries."""
+    def entries(subscriptions):
+        return [{"protocol": s["protocol"], "endpoint": sns.shown_endpoint(s["protocol"], s["endpoint"])} for s in subscriptions]
+
+    if plan is None:
+        return {"added": [], "removed": [], "updated": []}
+    return {
+        "added": entries(plan["add"]),
+        "removed": entries(plan["remove"]),
+        "updated": entries(subscription for subscription, _changes in plan["update"]),
+    }
 
 
 def ensure_tags(client, topic, tags, purge_tags, check_mode):
@@ -451,15 +493,15 @@ def ensure_tags(client, topic, tags, purge_tags, check_mode):
 
 
 def ensure_present(client, topic, arn, params, check_mode):
-    """Returns (changed, topic after the change, warnings)."""
+    """Returns (changed, topic after the change, subscription plan or None)."""
     if topic is None:
         changed, topic = create_topic(client, arn, params, check_mode)
     else:
         attributes_changed, topic = ensure_topic_attributes(client, topic, params, check_mode)
         tags_changed, topic = ensure_tags(client, topic, params["tags"], params["purge_tags"], check_mode)
         changed = attributes_changed or tags_changed
-    subscriptions_changed, topic, warnings = ensure_subscriptions(client, topic, params, check_mode)
-    return changed or subscriptions_changed, topic, warnings
+    subscriptions_changed, topic, plan = ensure_subscriptions(client, topic, params, check_mode)
+    return changed or subscriptions_changed, topic, plan
 
 
 def ensure_absent(client, topic, check_mode):
@@ -472,12 +514,29 @@ def ensure_absent(client, topic, check_mode):
 
 
 def ensure_state(module, client, before, arn, params):
-    """(changed, after, warnings) for the requested state; a topic someone else owns is left alone."""
+    """(changed, after, subscription plan or None) for the requested state; a topic someone else owns is left alone."""
     if leave_alone(module, ownership_problem("SNS topic", before, params["adopt"])):
-        return False, before, []
+        return False, before, None
     if params["state"] == "absent":
-        return ensure_absent(client, before, module.check_mode), None, []
+        return ensure_absent(client, before, module.check_mode), None, None
     return ensure_present(client, before, arn, params, module.check_mode)
+
+
+def shown_topic(topic):
+    """The topic as results and diffs show it: HTTP/S endpoints without their path and query."""
+    if not topic:
+        return topic
+    return dict(topic, subscriptions=sns.shown_subscriptions(topic.get("subscriptions")))
+
+
+def hide_secret_endpoints(module, *topics):
+    """Mask every HTTP/S endpoint, given or found, wherever Ansible would print it (module arguments included)."""
+    subscriptions = list(module.params["subscriptions"] or [])
+    for topic in topics:
+        subscriptions.extend((topic or {}).get("subscriptions") or [])
+    for subscription in subscriptions:
+        if sns.endpoint_is_secret(subscription["protocol"]):
+            module.no_log_values.add(subscription["endpoint"])
 
 
 # ---------------------------------------------------------------- main
@@ -515,6 +574,7 @@ def argument_spec():
 def main():
     module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
+    hide_secret_endpoints(module)
     problems = validate_params(params)
     if problems:
         module.fail_json(msg=" ".join(problems))
@@ -524,15 +584,19 @@ def main():
     arn = sns.topic_arn(partition, client.meta.region_name, account_id, params["name"])
     try:
         before = describe_topic(client, arn)
-        changed, after, warnings = ensure_state(module, client, before, arn, params)
+        hide_secret_endpoints(module, before)
+        changed, after, plan = ensure_state(module, client, before, arn, params)
         if changed and after and not module.check_mode:
             after = describe_topic(client, arn)
+            hide_secret_endpoints(module, after)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
-    for warning in warnings:
+    for warning in (plan or {}).get("warnings", []):
         module.warn(warning)
-    module.exit_json(**build_result(changed, "sns_topic", before, after, module._diff))
+    result = build_result(changed, "sns_topic", shown_topic(before), shown_topic(after), module._diff)
+    result["subscription_changes"] = subscription_changes(plan)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -177,11 +177,14 @@ class Estate:
             yaml.safe_dump(inventory, stream, default_flow_style=False)
         return self.inventory
 
-    def run(self, playbook="site.yml", *args, check=False, diff=False, extra_vars=None, limit=None, show=False):
+    def run(self, playbook="site.yml", *args, check=False, diff=False, extra_vars=None, limit=None, show=False,
+            inventory=None, cwd=REPO, env=None):
         """Run a playbook on the estate. show=True streams Ansible's usual output instead of
-        collecting structured results."""
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", self.inventory,
-                   os.path.join(REPO, playbook)]
+        collecting structured results. A playbook path is relative to the checkout; a collection
+        playbook is given by name (cloudsec.aged_keys.site). `env` adds to the controller's environment."""
+        if playbook.endswith((".yml", ".yaml")):
+            playbook = os.path.join(REPO, playbook)
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory or self.inventory, playbook]
         if check:
             command.append("--check")
         if diff:
@@ -191,11 +194,16 @@ class Estate:
         for name, value in (extra_vars or {}).items():
             command += ["-e", json.dumps({name: value})]
         command += list(args)
-        env = self.emulator.environment()
+        environment = self.emulator.environment()
+        for name, value in (env or {}).items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
         if show:
-            return subprocess.run(command, cwd=REPO, env=env, check=False).returncode
-        env.update({"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_FORCE_COLOR": "0"})
-        completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+            return subprocess.run(command, cwd=cwd, env=environment, check=False).returncode
+        environment.update({"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_FORCE_COLOR": "0"})
+        completed = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, check=False)
         return PlaybookRun(command, completed)
 
 

@@ -74,3 +74,29 @@ def test_example_inventory_passes_validation(emulator):
     completed = subprocess.run(command, cwd=REPO, env=emulator.environment(), capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "failed=0" in completed.stdout
+
+
+def test_an_inventory_that_cannot_be_parsed_fails_the_run(estate, tmp_path):
+    # A typo in an Organizations inventory source: the plugin refuses it before reading AWS.
+    source = tmp_path / "accounts.aws_organization_accounts.yml"
+    source.write_text("plugin: cloudsec.aged_keys.aws_organization_accounts\ncentral_account_id: '{0}'\nexclude_account_name: ['sandbox-*']\n".format(CENTRAL))
+
+    run = estate.run(inventory=str(source))
+    assert run.rc != 0
+    output = run.stdout + run.stderr
+    assert "unknown option 'exclude_account_name'; did you mean 'exclude_account_names'?" in output
+    for target in TARGETS:
+        readback.assert_target_empty(estate.account(target))
+
+
+@pytest.mark.parametrize("targets", [[], None], ids=["central only", "no hosts"])
+def test_an_inventory_without_target_accounts_fails_the_run(estate, targets):
+    if targets is None:
+        estate.write_inventory(central="", targets=[])
+    else:
+        estate.write_inventory(targets=targets)
+    for playbook in ("site.yml", "playbooks/report.yml"):
+        run = estate.run(playbook)
+        assert run.rc != 0, run
+        assert "The inventory has no account in the group 'targets'" in run.stdout, run
+    readback.assert_central_empty(estate.account(CENTRAL))

@@ -27,9 +27,10 @@ def test_recorder_without_iam_users_fails_untouched(emulator, estate):
     estate.account(TARGETS[0]).enable_config_recording(include_iam_users=False)
     estate.prepare_targets(TARGETS[1:])
 
-    run = estate.run(limit=estate.host_name(TARGETS[0]))
+    run = estate.run(limit=",".join(estate.host_name(account) for account in (CENTRAL, TARGETS[0])))
     assert run.rc != 0
-    message = run.failures()[0][2]
+    [(_task, host, message)] = run.failures()
+    assert host == estate.host_name(TARGETS[0])
     assert "AWS::IAM::User" in message, message
     readback.assert_target_empty(estate.account(TARGETS[0]))
     recorder = estate.account(TARGETS[0]).client("config").describe_configuration_recorders()["ConfigurationRecorders"][0]

@@ -6,6 +6,7 @@ accounts with a non-compliant user that has no remediation exception."""
 
 import csv
 import json
+import os
 
 import pytest
 import readback
@@ -128,3 +129,12 @@ def test_the_alarm_passes_when_only_excepted_users_remain_and_covers_only_the_li
     report = json.loads(json_path.read_text())
     assert sorted(account["account_id"] for account in report["accounts"]) == sorted(TARGETS[1:])
     assert [(user["user_name"], user["exception"]["message"]) for user in report["users"]] == [("unlucky", "Leaves on Friday")]
+
+
+def test_relative_report_paths_are_relative_to_where_ansible_playbook_was_started(evaluated, tmp_path):
+    run = evaluated.run(REPORT, cwd=str(tmp_path), extra_vars={"aged_keys_report_path": "report.json", "aged_keys_report_csv_path": "report.csv"})
+    assert run.rc == 0, run
+    assert json.loads((tmp_path / "report.json").read_text())["accounts"]
+    assert (tmp_path / "report.csv").read_text().startswith("account_id,")
+    for written in ("report.json", "report.csv"):
+        assert not os.path.exists(os.path.join(readback.REPO, "playbooks", written))

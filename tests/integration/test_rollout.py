@@ -57,6 +57,10 @@ def test_rollout_converges_every_account_and_a_second_run_changes_nothing(estate
     readback.assert_central_converged(estate.account(CENTRAL), TARGETS)
     for target in TARGETS:
         readback.assert_target_converged(estate.account(target), CENTRAL)
+    # amazon.aws warns about deprecated iam_role options whenever they are left unset.
+    deprecations = [str(notice) for _task, _host, result in first.results() for notice in result.get("deprecations", [])]
+    assert [notice for notice in deprecations if "assume_role_policy_document_raw" in notice], "the run reported no deprecations at all"
+    assert not [notice for notice in deprecations if "instance_profile" in notice], deprecations
 
     second = estate.run()
     assert second.rc == 0, second

@@ -193,6 +193,26 @@ def test_accounts_by_id_and_name_with_exclusions(tmp_path, emulator, organizatio
     assert group_hosts(case_sensitive, "targets") == set()
 
 
+@pytest.mark.parametrize("typo, suggestion", [
+    ("exclude_account_name", "exclude_account_names"),
+    ("organisational_units", "organizational_units"),
+    ("centrall_account_id", "central_account_id"),
+])
+def test_unknown_options_are_refused_naming_the_closest_one(tmp_path, emulator, organization, typo, suggestion):
+    mark = log_mark(emulator)
+    with pytest.raises(AnsibleParserError) as raised:
+        read_inventory(tmp_path, emulator, **{typo: ["dev-*"]})
+    message = str(raised.value)
+    assert "unknown option '{0}'; did you mean '{1}'?".format(typo, suggestion) in message
+    # Refused before the organization is read: a typo never widens the selection.
+    assert organizations_calls(emulator, mark) == []
+
+
+def test_aliases_and_shared_options_are_known(tmp_path, emulator, organization):
+    inventory = read_inventory(tmp_path, emulator, recursive=False, organizational_units=["Root/Workloads"], cache=False, strict=True)
+    assert group_hosts(inventory, "targets") == {"shared"}
+
+
 def test_account_ids_must_be_twelve_digits(tmp_path, emulator, organization):
     with pytest.raises(AnsibleParserError, match="account_ids: '12345' is not a 12-digit AWS account id"):
         read_inventory(tmp_path, emulator, account_ids=["12345"])

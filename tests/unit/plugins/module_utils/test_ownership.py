@@ -86,7 +86,7 @@ def test_ownership_problem():
 
 def test_not_owned_message_says_how_to_adopt():
     message = ownership.not_owned_message("SNS topic", "t")
-    assert "SNS topic 't'" in message and "adopt=true" in message
+    assert "SNS topic 't'" in message and "aged_keys_adopt: true" in message and "adopt=true" in message
 
 
 def test_leave_alone_fails_present_warns_absent_and_passes_no_problem():

@@ -225,3 +225,18 @@ def test_delete_topic_missing_is_false():
     assert sns.delete_topic(client, TOPIC_ARN) is True
     client.delete_topic.side_effect = client_error("NotFound")
     assert sns.delete_topic(client, TOPIC_ARN) is False
+
+
+@pytest.mark.parametrize("protocol, endpoint, shown", [
+    ("email", "team@example.com", "team@example.com"),
+    ("sqs", "arn:aws:sqs:eu-west-1:111111111111:q", "arn:aws:sqs:eu-west-1:111111111111:q"),
+    ("https", "https://hooks.example.com/services/T0/B0/token?x=1", "https://hooks.example.com/...(sha256:"),
+    ("http", "http://user:pass@example.com:8080/path", "http://example.com:8080/...(sha256:"),
+    ("https", "not a url", "/...(sha256:"),
+])
+def test_shown_endpoint_hides_paths_queries_and_credentials_of_web_endpoints(protocol, endpoint, shown):
+    result = sns.shown_endpoint(protocol, endpoint)
+    assert result.startswith(shown)
+    if sns.endpoint_is_secret(protocol):
+        assert "token" not in result and "pass" not in result and "path" not in result
+        assert sns.shown_endpoint(protocol, endpoint + "2") != result

@@ -56,7 +56,7 @@ def test_resource_problem():
     assert module_under_test.resource_problem("iam_role", "r", OWNED, adopt=False) is None
     assert module_under_test.resource_problem("iam_role", "r", FOREIGN, adopt=True) is None
     message = module_under_test.resource_problem("sns_topic", "t", FOREIGN, adopt=False)
-    assert "SNS topic 't'" in message and "adopt=true" in message
+    assert "SNS topic 't'" in message and "aged_keys_adopt: true" in message and "adopt=true" in message
     # Adopting cannot take over what AWS owns.
     assert "choose another name" in module_under_test.resource_problem("ssm_document", "AWS-X", RESERVED, adopt=True)
 

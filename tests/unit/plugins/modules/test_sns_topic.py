@@ -21,6 +21,7 @@ from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import modu
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:aged-keys"
 QUEUE = "arn:aws:sqs:eu-west-1:123456789012:q"
+WEBHOOK = "https://hooks.example.com/services/T0/B0/s3cr3t"
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}]}
 
 
@@ -157,15 +158,15 @@ def test_unowned_topic_fails_state_present():
 def test_unowned_topic_is_left_alone_with_a_warning_for_state_absent():
     module, client = module_mock(params(state="absent")), MagicMock()
     before = current(tags={})
-    changed, after, warnings = sns_topic.ensure_state(module, client, before, TOPIC_ARN, module.params)
-    assert (changed, after, warnings) == (False, before, [])
+    changed, after, plan = sns_topic.ensure_state(module, client, before, TOPIC_ARN, module.params)
+    assert (changed, after, plan) == (False, before, None)
     assert "SNS topic 'aged-keys'" in module.warn.call_args.args[0]
     assert client.method_calls == []
 
 
 def test_adopted_topic_is_managed():
     module, client = module_mock(params(state="absent", adopt=True), check_mode=True), MagicMock()
-    assert sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params) == (True, None, [])
+    assert sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params) == (True, None, None)
 
 
 # ---------------------------------------------------------------- apply
@@ -173,11 +174,11 @@ def test_adopted_topic_is_managed():
 
 def test_check_mode_create_calls_nothing():
     client = MagicMock()
-    changed, topic, warnings = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
+    changed, topic, plan = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
         kms_master_key_id="alias/aged", policy=POLICY, tags={"a": "b"},
         subscriptions=[requested("email", "a@example.com"), requested("sqs", QUEUE, raw_message_delivery=True)],
     ), True)
-    assert changed and warnings == []
+    assert changed and plan["warnings"] == []
     assert topic["arn"] == TOPIC_ARN and topic["kms_master_key_id"] == "alias/aged" and topic["policy"] == POLICY
     assert topic["tags"] == dict(OWNER_TAGS, a="b")
     assert [(s["protocol"], s["pending_confirmation"], s["attributes"]) for s in topic["subscriptions"]] == [
@@ -189,7 +190,7 @@ def test_create_sends_attributes_tags_then_subscribes():
     client = MagicMock()
     client.create_topic.return_value = {"TopicArn": TOPIC_ARN}
     client.subscribe.return_value = {"SubscriptionArn": TOPIC_ARN + ":1"}
-    changed, topic, _warnings = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
+    changed, topic, _plan = sns_topic.ensure_present(client, None, TOPIC_ARN, params(
         kms_master_key_id="alias/aged", display_name="", subscriptions=[requested("sqs", QUEUE, raw_message_delivery=True, filter_policy={})],
     ), False)
     assert changed
@@ -203,7 +204,7 @@ def test_create_sends_attributes_tags_then_subscribes():
 
 def test_update_sets_only_changed_attributes():
     client = MagicMock()
-    changed, topic, _warnings = sns_topic.ensure_present(client, current(), TOPIC_ARN, params(kms_master_key_id="", policy=POLICY), False)
+    changed, topic, _plan = sns_topic.ensure_present(client, current(), TOPIC_ARN, params(kms_master_key_id="", policy=POLICY), False)
     assert changed and topic["kms_master_key_id"] == ""
     client.set_topic_attributes.assert_called_once_with(TopicArn=TOPIC_ARN, AttributeName="KmsMasterKeyId", AttributeValue="", aws_retry=True)
 
@@ -211,7 +212,7 @@ def test_update_sets_only_changed_attributes():
 def test_unchanged_topic_makes_no_calls():
     client = MagicMock()
     topic = current(subscriptions=[existing("sqs", QUEUE, raw_message_delivery=True)])
-    changed, after, _warnings = sns_topic.ensure_present(client, topic, TOPIC_ARN, params(
+    changed, after, _plan = sns_topic.ensure_present(client, topic, TOPIC_ARN, params(
         kms_master_key_id="alias/aged", policy=POLICY, subscriptions=[requested("sqs", QUEUE, raw_message_delivery=True)],
     ), False)
     assert not changed and after == topic
@@ -225,10 +226,12 @@ def test_subscription_changes_applied_and_predicted():
         existing("email", "old@example.com", arn="old-arn"),
         existing("email", "pending@example.com", pending=True),
     ])
-    changed, after, warnings = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[
+    changed, after, plan = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[
         requested("sqs", QUEUE, raw_message_delivery=True, filter_policy={"a": ["b"]}, filter_policy_scope="MessageBody"),
     ]), False)
-    assert changed and len(warnings) == 1
+    assert changed and len(plan["warnings"]) == 1
+    assert sns_topic.subscription_changes(plan) == {
+        "added": [], "removed": [{"protocol": "email", "endpoint": "old@example.com"}], "updated": [{"protocol": "sqs", "endpoint": QUEUE}]}
     client.unsubscribe.assert_called_once_with(SubscriptionArn="old-arn", aws_retry=True)
     names = [c.kwargs["AttributeName"] for c in client.set_subscription_attributes.call_args_list]
     assert names == ["FilterPolicyScope", "FilterPolicy", "RawMessageDelivery"]
@@ -240,7 +243,7 @@ def test_subscription_changes_applied_and_predicted():
 def test_subscription_changes_check_mode_calls_nothing():
     client = MagicMock()
     topic = current(subscriptions=[existing("email", "old@example.com", arn="old-arn")])
-    changed, after, _warnings = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[requested("email", "new@example.com")]), True)
+    changed, after, _plan = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[requested("email", "new@example.com")]), True)
     assert changed and [s["endpoint"] for s in after["subscriptions"]] == ["new@example.com"]
     assert client.method_calls == []
 
@@ -248,7 +251,42 @@ def test_subscription_changes_check_mode_calls_nothing():
 def test_unmanaged_subscriptions_left_alone():
     client = MagicMock()
     topic = current(subscriptions=[existing("email", "old@example.com")])
-    assert sns_topic.ensure_subscriptions(client, topic, params(), False) == (False, topic, [])
+    assert sns_topic.ensure_subscriptions(client, topic, params(), False) == (False, topic, None)
+    assert sns_topic.subscription_changes(None) == {"added": [], "removed": [], "updated": []}
+
+
+def test_subscriptions_made_elsewhere_stay_without_purge():
+    client = MagicMock()
+    topic = current(subscriptions=[existing("email", "oncall@example.com", arn="oncall-arn"), existing("https", WEBHOOK, arn="hook-arn")])
+    changed, after, plan = sns_topic.ensure_subscriptions(client, topic, params(
+        subscriptions=[requested("sqs", QUEUE)], purge_subscriptions=False), True)
+    assert changed
+    assert [s["endpoint"] for s in after["subscriptions"]] == ["oncall@example.com", WEBHOOK, QUEUE]
+    assert sns_topic.subscription_changes(plan) == {"added": [{"protocol": "sqs", "endpoint": QUEUE}], "removed": [], "updated": []}
+    assert client.method_calls == []
+
+
+def test_purged_webhooks_are_named_without_their_token():
+    client = MagicMock()
+    topic = current(subscriptions=[existing("https", WEBHOOK, arn="hook-arn")])
+    changed, after, plan = sns_topic.ensure_subscriptions(client, topic, params(subscriptions=[]), False)
+    assert changed and after["subscriptions"] == []
+    client.unsubscribe.assert_called_once_with(SubscriptionArn="hook-arn", aws_retry=True)
+    [removed] = sns_topic.subscription_changes(plan)["removed"]
+    assert removed["protocol"] == "https" and removed["endpoint"].startswith("https://hooks.example.com/...(sha256:")
+    assert "s3cr3t" not in json.dumps(sns_topic.shown_topic(topic))
+
+
+def test_webhook_endpoints_are_masked_wherever_ansible_prints():
+    module = module_mock(params(subscriptions=[requested("https", WEBHOOK), requested("email", "a@example.com")]))
+    module.no_log_values = set()
+    sns_topic.hide_secret_endpoints(module, current(subscriptions=[existing("https", WEBHOOK + "2", arn="x")]), None)
+    assert module.no_log_values == {WEBHOOK, WEBHOOK + "2"}
+
+
+def test_problems_name_webhooks_without_their_token():
+    problems = sns_topic.validate_params(params(subscriptions=[requested("https", WEBHOOK), requested("https", WEBHOOK)]))
+    assert problems and "s3cr3t" not in " ".join(problems)
 
 
 def test_tags_applied():
