@@ -6,6 +6,7 @@
 
 import pytest
 
+from aged_keys_emulator.control import set_access_key_last_used
 from automation_testing import create_role, payload_of, run_steps, step
 from emulator_testing import DEFAULT_ACCOUNT, raises_aws_error
 
@@ -132,3 +133,44 @@ def test_role_sessions_must_name_the_user(emulator, iam, ssm):
     script = "import boto3\n\ndef handler(events, context):\n    return boto3.client('iam').list_access_keys()\n"
     execution = run_key_script(emulator, ssm, USER_ACTIONS, resource="*", script=script)
     assert "ValidationError) when calling the ListAccessKeys operation: Must specify userName when calling with non-User credentials" in execution["FailureMessage"]
+
+
+@pytest.mark.parametrize("call", [
+    "iam.list_access_keys(UserName='ghost')",
+    "iam.list_user_tags(UserName='ghost')",
+    "iam.update_access_key(UserName='ghost', AccessKeyId='AKIAGHOST00000000000', Status='Inactive')",
+])
+def test_a_missing_user_is_no_such_entity_once_authorized(emulator, ssm, call):
+    script = f"import boto3\n\ndef handler(events, context):\n    iam = boto3.client('iam')\n    return {call}\n"
+    execution = run_key_script(emulator, ssm, USER_ACTIONS, user="ghost", script=script)
+    assert "An error occurred (NoSuchEntity)" in execution["FailureMessage"]
+    assert "The user with name ghost cannot be found." in execution["FailureMessage"]
+
+
+LAST_USED_SCRIPT = """
+import datetime
+import boto3
+
+def handler(events, context):
+    iam = boto3.client("iam")
+    described = []
+    for key in iam.list_access_keys(UserName=events["user"])["AccessKeyMetadata"]:
+        used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+        if "LastUsedDate" not in used:
+            described.append("never used")
+            continue
+        days = (datetime.datetime.now(datetime.timezone.utc) - used["LastUsedDate"]).days
+        described.append(f"last used {days} days ago in {used['ServiceName']} {used['Region']}")
+    return {"described": described}
+"""
+
+
+def test_scripts_read_the_last_use_the_control_set(emulator, iam, ssm):
+    used, unused = user_with_keys(iam)
+    set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", used, days_ago=3.01, service="s3", region="eu-west-1")
+    set_access_key_last_used(emulator.url, DEFAULT_ACCOUNT, "alice", unused, never_used=True)
+
+    execution = run_key_script(emulator, ssm, USER_ACTIONS, script=LAST_USED_SCRIPT)
+
+    assert execution["AutomationExecutionStatus"] == "Success", execution.get("FailureMessage")
+    assert payload_of(execution, "keys") == {"described": ["last used 3 days ago in s3 eu-west-1", "never used"]}
