@@ -26,6 +26,8 @@ description:
   - amazon.aws and community.aws have no inventory plugin for the accounts of an organization (their inventory plugins list
     EC2 instances, RDS databases and MQ brokers).
   - Uses a YAML configuration file whose name ends with C(aws_organization_accounts.yml) or C(aws_organization_accounts.yaml).
+  - A configuration that names an option the plugin does not have, or whose selection matches no account, is an error
+    (with C(unparsed_is_failed), the run fails) - a mistyped option or filter never silently checks fewer, or more, accounts.
 options:
   plugin:
     description: The name of this plugin. It makes the configuration file recognisable.
@@ -571,4 +573,9 @@ class InventoryModule(AWSInventoryBase):
         else:
             records, central_id = self.read_accounts(self.organizations_client(), selection, with_tags)
             self.update_cached_result(path, cache, {"accounts": records, "central_account_id": central_id})
+        if not [record for record in records if not record.get("central_only")]:
+            # A scheduled run over an empty selection would check nothing and succeed.
+            raise AnsibleParserError(
+                "{0}: the selection matches no account of the organization: check organizational_units, account_ids, "
+                "account_names, the tag filters and states".format(path))
         self.populate(records, central_id)

@@ -189,8 +189,8 @@ def test_accounts_by_id_and_name_with_exclusions(tmp_path, emulator, organizatio
     assert group_hosts(by_id, "targets") == {"prod-a"}
     by_name = read_inventory(tmp_path, emulator, account_names=["prod-*", "dev-?"], exclude_account_names=["*-b"])
     assert group_hosts(by_name, "targets") == {"prod-a", "dev-a"}
-    case_sensitive = read_inventory(tmp_path, emulator, account_names=["PROD-*"])
-    assert group_hosts(case_sensitive, "targets") == set()
+    with pytest.raises(AnsibleParserError, match="the selection matches no account of the organization"):
+        read_inventory(tmp_path, emulator, account_names=["PROD-*"])  # case-sensitive
 
 
 @pytest.mark.parametrize("typo, suggestion", [
