@@ -69,6 +69,13 @@ def exempt(account, user_id, message="Break-glass user, rotated by hand"):
     assert not response["FailedBatches"], response
 
 
+def clear_exception(account, user_id):
+    """What the README asks for once a failing notification is repaired."""
+    response = account.client("config").delete_remediation_exceptions(
+        ConfigRuleName=readback.RULE_NAME, ResourceKeys=[{"ResourceType": "AWS::IAM::User", "ResourceId": user_id}])
+    assert not response["FailedBatches"], response
+
+
 # --- The central topic's subscriber ------------------------------------------------
 
 def subscribe_queue(central_account):

@@ -148,6 +148,8 @@ def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_r
     assert [(s["StepName"], s["StepStatus"]) for s in steps] == [
         ("RequireRecordedUser", "Success"), ("ResolveUserName", "Success"), ("PublishNotification", "Failed")]
     assert (target, "unlucky") not in notified(inbox())
+    # Every attempt failed within RetryAttemptSeconds: AWS Config exempted the user itself.
+    assert user_id in rehearsal.exempted_user_ids(account.client("config"))
 
     drift = estate.run(check=True, limit=estate.host_name(target))
     assert ("Ensure the automation role's least-privilege policy", estate.host_name(target)) in drift.changed_tasks()
@@ -155,6 +157,11 @@ def test_a_publish_permission_removed_out_of_band_fails_loudly_and_the_rollout_r
     assert repair.rc == 0, repair
     readback.assert_target_converged(account, CENTRAL)
 
+    # The exception AWS Config placed blocks the user until it is deleted (README: "When a
+    # notification fails"); then the next evaluation delivers.
+    rehearsal.evaluate(account)
+    assert (target, "unlucky") not in notified(inbox())
+    rehearsal.clear_exception(account, user_id)
     assert rehearsal.evaluate(account).remediations[user_id]["State"] == "SUCCEEDED"
     assert (target, "unlucky") in notified(inbox())
 
