@@ -33,8 +33,11 @@ test: units integration sanity lint changelog
 units: venv
 	$(PYTEST) tests/unit -q
 
+# Independent test files run in parallel, each worker with its own emulator; a file's tests
+# share one worker (they share module-scoped estates).
+INTEGRATION_WORKERS ?= 3
 integration: venv
-	$(PYTEST) tests/integration -q
+	$(PYTEST) tests/integration -q -n $(INTEGRATION_WORKERS) --dist loadfile --durations=15
 
 sanity: venv
 	tests/sanity/run.sh

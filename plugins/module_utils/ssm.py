@@ -324,3 +324,13 @@ def delete_document(client, name):
     """Delete every version; False when it was already gone."""
     client.delete_document(Name=name, aws_retry=True)
     return True
+
+
+@SSMErrorHandler.common_error_handler("list SSM automation executions")
+def list_automation_executions(client, document_name, started_after):
+    """AutomationExecutionMetadata of a runbook's executions started after a datetime, newest first."""
+    filters = [{"Key": "DocumentNamePrefix", "Values": [document_name]}, {"Key": "StartTimeAfter", "Values": [started_after.strftime("%Y-%m-%dT%H:%M:%SZ")]}]
+    paginator = client.get_paginator("describe_automation_executions")
+    executions = paginator.paginate(Filters=filters).build_full_result().get("AutomationExecutionMetadataList", [])
+    executions = [execution for execution in executions if execution.get("DocumentName") == document_name]
+    return sorted(executions, key=lambda execution: execution["ExecutionStartTime"], reverse=True)

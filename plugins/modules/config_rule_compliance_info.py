@@ -42,6 +42,21 @@ options:
       - When V(false), RV(resources[].user_name) is V(null).
     type: bool
     default: true
+  document_name:
+    description:
+      - The collection's notification runbook (the remediation's SSM document). When set, each listed user gets
+        RV(resources[].notification) - what the runbook's latest run about the user did (message event, exemption by
+        tag, aged, planned and deactivated keys, next reminder) - read from the outputs of its SSM Automation executions.
+      - One paginated C(ssm:DescribeAutomationExecutions) call for the account, only when a user is listed.
+    type: str
+    version_added: 0.1.0
+  notification_window_days:
+    description:
+      - How far back, in days, to look for the runbook's executions with O(document_name). Cover the reminder interval,
+        since a paused user's runbook does not run again before its pause ends.
+    type: int
+    default: 8
+    version_added: 0.1.0
 attributes:
   check_mode:
     support: full
@@ -49,7 +64,8 @@ attributes:
     support: none
 notes:
   - "IAM permissions: C(config:GetComplianceDetailsByConfigRule), C(config:DescribeRemediationExecutionStatus),
-    C(config:DescribeRemediationExceptions), and C(config:ListDiscoveredResources) with O(resolve_names=true)."
+    C(config:DescribeRemediationExceptions), C(config:ListDiscoveredResources) with O(resolve_names=true), and
+    C(ssm:DescribeAutomationExecutions) with O(document_name)."
   - The results are AWS Config's latest evaluation; they change when the rule is evaluated again.
 extends_documentation_fragment:
   - cloudsec.aged_keys.attributes
@@ -71,10 +87,10 @@ EXAMPLES = r"""
     resolve_names: false
   register: compliance
 
-- name: Fail when a non-compliant user has no remediation exception
+- name: Fail when a non-compliant user is not exempt
   ansible.builtin.assert:
     that:
-      - compliance.resources | selectattr('compliance', 'eq', 'NON_COMPLIANT') | selectattr('exception', 'none') | list | length == 0
+      - compliance.resources | selectattr('compliance', 'eq', 'NON_COMPLIANT') | rejectattr('exempt') | list | length == 0
 """
 
 RETURN = r"""
@@ -157,7 +173,53 @@ resources:
         expiration_time:
           description: When the exception expires (ISO 8601); V(null) when it does not.
           type: str
+        reminder_pause:
+          description:
+            - Whether it is the notification runbook's own pause between reminders (its message starts with
+              C(cloudsec.aged_keys reminder)), not an exemption.
+          type: bool
+    exempt:
+      description:
+        - Whether the user is exempt - by a remediation exception other than a reminder pause, or by its exemption tag
+          as the runbook's latest run found it (RV(resources[].notification.event=exempt)).
+      type: bool
+    notification:
+      description:
+        - With O(document_name), what the runbook's latest run about the user did (within O(notification_window_days));
+          V(null) when it did not run, or failed before deciding.
+      type: dict
+      contains:
+        event:
+          description:
+            - C(aged-access-key), C(access-key-deactivation-planned) or C(access-key-deactivated) (a message was published),
+              C(exempt) (exempt by tag, no message) or C(rotated) (no aged key left).
+          type: str
+        time:
+          description: When that run started (ISO 8601).
+          type: str
+        execution_id:
+          description: The SSM Automation execution id.
+          type: str
+        aged_keys:
+          description: The active keys older than the limit, by access key id.
+          type: list
+          elements: str
+        deactivated_keys:
+          description: The keys that run deactivated.
+          type: list
+          elements: str
+        deactivation_date:
+          description: The next planned deactivation (ISO 8601), V(null) when none.
+          type: str
+        exempt_until:
+          description: The date the user's exemption tag ends, for C(exempt).
+          type: str
+        next_reminder:
+          description: No new message about the user before this time (ISO 8601); V(null) without a pause.
+          type: str
 """
+
+import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -167,6 +229,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import l
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_exceptions
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_statuses
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import resolve_iam_user_names
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import is_reminder_pause
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import outcome_from_outputs
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ssm import list_automation_executions
 
 NON_COMPLIANT = "NON_COMPLIANT"
 
@@ -199,12 +264,25 @@ def normalize_exception(exception):
     """A RemediationException as {message, expiration_time}, or None."""
     if not exception:
         return None
-    return {"message": exception.get("Message"), "expiration_time": iso_time(exception.get("ExpirationTime"))}
+    return {"message": exception.get("Message"), "expiration_time": iso_time(exception.get("ExpirationTime")),
+            "reminder_pause": is_reminder_pause(exception.get("Message"))}
 
 
-def report_entry(result, names, statuses, exceptions):
+def latest_notifications(executions):
+    """{resource id: what the newest run about that user did} from runbook executions, newest first."""
+    notifications = {}
+    for execution in executions:
+        outcome = outcome_from_outputs(execution.get("Outputs") or {})
+        if outcome is None or outcome["resource_id"] in notifications:
+            continue
+        outcome.update(time=iso_time(execution.get("ExecutionStartTime")), execution_id=execution.get("AutomationExecutionId"))
+        notifications[outcome.pop("resource_id")] = outcome
+    return notifications
+
+
+def report_entry(result, names, statuses, exceptions, notifications=None):
     resource_id = result_resource_id(result)
-    return {
+    entry = {
         "resource_id": resource_id,
         "user_name": names.get(resource_id),
         "compliance": result["ComplianceType"],
@@ -213,6 +291,16 @@ def report_entry(result, names, statuses, exceptions):
         "remediation": normalize_remediation(statuses.get(resource_id)),
         "exception": normalize_exception(exceptions.get(resource_id)),
     }
+    if notifications is not None:
+        entry["notification"] = notifications.get(resource_id)
+    entry["exempt"] = is_exempt(entry)
+    return entry
+
+
+def is_exempt(entry):
+    """Excepted by a remediation exception (not a reminder pause), or exempt by tag as the runbook last found."""
+    exception, notification = entry["exception"], entry.get("notification")
+    return bool(exception and not exception["reminder_pause"]) or bool(notification and notification["event"] == "exempt")
 
 
 def count_compliance(results):
@@ -231,19 +319,31 @@ def missing_rule_report(name):
     return {"rule": {"name": name, "exists": False}, "counts": count_compliance([]), "resources": []}
 
 
-def build_report(client, name, include_compliant, resolve_names):
-    """The report of one rule; the remediation and name look-ups only run when a user is listed."""
+def read_notifications(ssm_client, document_name, window_days):
+    """What the runbook's latest run about each user did, or None when not asked for."""
+    if not document_name:
+        return None
+    since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=window_days)
+    return latest_notifications(list_automation_executions(ssm_client, document_name, since))
+
+
+def build_report(client, name, include_compliant, resolve_names, read_notifications_of=None):
+    """The report of one rule; the remediation, name and notification look-ups only run when a user is listed.
+
+    read_notifications_of() returns {resource id: notification} or None (not asked for).
+    """
     results = list_compliance_results(client, name)
     if results is None:
         return missing_rule_report(name)
     listed = [result for result in results if include_compliant or result["ComplianceType"] == NON_COMPLIANT]
-    statuses, exceptions, names = {}, {}, {}
+    statuses, exceptions, names, notifications = {}, {}, {}, None
     if listed:
         statuses = list_remediation_statuses(client, name)
         exceptions = list_remediation_exceptions(client, name)
         if resolve_names:
             names = resolve_iam_user_names(client, [result_resource_id(result) for result in listed])
-    resources = sorted((report_entry(result, names, statuses, exceptions) for result in listed), key=report_order)
+        notifications = read_notifications_of() if read_notifications_of else None
+    resources = sorted((report_entry(result, names, statuses, exceptions, notifications) for result in listed), key=report_order)
     return {"rule": {"name": name, "exists": True}, "counts": count_compliance(results), "resources": resources}
 
 
@@ -252,13 +352,19 @@ def main():
         name=dict(type="str", required=True),
         include_compliant=dict(type="bool", default=False),
         resolve_names=dict(type="bool", default=True),
+        document_name=dict(type="str"),
+        notification_window_days=dict(type="int", default=8),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    if params["notification_window_days"] < 1:
+        module.fail_json(msg="notification_window_days must be at least 1, got {0}.".format(params["notification_window_days"]))
 
     client = module.client("config", retry_decorator=AWSRetry.jittered_backoff())
+    ssm_client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff()) if params["document_name"] else None
     try:
-        report = build_report(client, params["name"], params["include_compliant"], params["resolve_names"])
+        report = build_report(client, params["name"], params["include_compliant"], params["resolve_names"],
+                              lambda: read_notifications(ssm_client, params["document_name"], params["notification_window_days"]))
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 

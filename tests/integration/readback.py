@@ -5,6 +5,7 @@
 import json
 import os
 
+import yaml
 from botocore.exceptions import ClientError
 
 from estate import REGION, REPO
@@ -16,7 +17,10 @@ RULE_NAME = "cloudsec-aged-keys-access-keys-rotated"
 ROLE_NAME = "cloudsec-aged-keys-remediation-" + REGION
 POLICY_NAME = "cloudsec-aged-keys-notify"
 OWNER_TAG = {"ManagedBy": "cloudsec.aged_keys"}
-DOCUMENT_FILE = os.path.join(REPO, "roles", "target_account", "files", "notify_aged_access_key.json")
+DOCUMENT_FILE = os.path.join(REPO, "roles", "target_account", "files", "notify_aged_access_key.yml")
+# The remediation's settings by default (README, "Variables").
+DEFAULT_SETTINGS = {"MaxAccessKeyAge": "90", "OwnerTagKey": "owner", "ExemptionTagKey": "aged-keys-exempt-until",
+                    "DeactivationMode": "off", "DeactivateAfterDays": "0", "ReminderDays": "7"}
 
 
 def topic_arn(central_id):
@@ -29,7 +33,7 @@ def role_arn(account_id):
 
 def expected_document():
     with open(DOCUMENT_FILE) as stream:
-        return json.load(stream)
+        return yaml.safe_load(stream)
 
 
 def statement(policy, sid):
@@ -165,7 +169,26 @@ def remediation(account):
     return found[0] if found else None
 
 
-def assert_target_converged(account, central_id, max_age="90", frequency="TwentyFour_Hours"):
+def expected_grants(account_id, central_id, settings):
+    """Action -> resource of the automation role's inline policy in this configuration."""
+    users = "arn:aws:iam::{0}:user/*".format(account_id)
+    granted = {
+        "config:ListDiscoveredResources": "*",
+        "iam:GetUser": users, "iam:ListUserTags": users, "iam:ListAccessKeys": users, "iam:GetAccessKeyLastUsed": users,
+        "sns:Publish": topic_arn(central_id),
+        "kms:GenerateDataKey*": "arn:aws:kms:{0}:{1}:key/*".format(REGION, central_id),
+        "kms:Decrypt": "arn:aws:kms:{0}:{1}:key/*".format(REGION, central_id),
+    }
+    if settings["DeactivationMode"] == "enforce":
+        granted["iam:UpdateAccessKey"] = users
+    if int(settings["ReminderDays"]) > 0:
+        granted["config:PutRemediationExceptions"] = "arn:aws:config:{0}:{1}:config-rule/*".format(REGION, account_id)
+    return granted
+
+
+def assert_target_converged(account, central_id, max_age="90", frequency="TwentyFour_Hours", **settings):
+    """The target as the rollout leaves it; `settings` are remediation parameters that differ from DEFAULT_SETTINGS."""
+    settings = dict(DEFAULT_SETTINGS, MaxAccessKeyAge=max_age, **settings)
     account_id = account.account_id
     role = automation_role(account)
     assert role is not None, "account {0} has no automation role".format(account_id)
@@ -181,12 +204,7 @@ def assert_target_converged(account, central_id, max_age="90", frequency="Twenty
         assert item["Effect"] == "Allow"
         for action in as_list(item["Action"]):
             granted[action] = item["Resource"]
-    assert granted == {
-        "config:ListDiscoveredResources": "*",
-        "sns:Publish": topic_arn(central_id),
-        "kms:GenerateDataKey*": "arn:aws:kms:{0}:{1}:key/*".format(REGION, central_id),
-        "kms:Decrypt": "arn:aws:kms:{0}:{1}:key/*".format(REGION, central_id),
-    }
+    assert granted == expected_grants(account_id, central_id, settings)
 
     found = document(account)
     assert found is not None, "account {0} has no notification document".format(account_id)
@@ -212,12 +230,14 @@ def assert_target_converged(account, central_id, max_age="90", frequency="Twenty
     assert fix["Automatic"] is True
     assert fix["MaximumAutomaticAttempts"] == 5
     assert fix["RetryAttemptSeconds"] == 60
-    assert fix["Parameters"] == {
+    expected = {name: {"StaticValue": {"Values": [value]}} for name, value in settings.items()}
+    expected.update({
         "AutomationAssumeRole": {"StaticValue": {"Values": [role_arn(account_id)]}},
         "ResourceId": {"ResourceValue": {"Value": "RESOURCE_ID"}},
         "TopicArn": {"StaticValue": {"Values": [topic_arn(central_id)]}},
-        "MaxAccessKeyAge": {"StaticValue": {"Values": [max_age]}},
-    }
+        "ConfigRuleName": {"StaticValue": {"Values": [RULE_NAME]}},
+    })
+    assert fix["Parameters"] == expected
 
 
 def assert_target_empty(account):

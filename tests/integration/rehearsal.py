@@ -14,6 +14,7 @@ import os
 import sys
 import time
 
+import jsonschema
 import readback
 
 sys.path.insert(0, os.path.join(readback.REPO, "tests", "emulator"))
@@ -21,6 +22,8 @@ sys.path.insert(0, os.path.join(readback.REPO, "tests", "emulator"))
 from aged_keys_emulator.control import set_access_key_age  # noqa: E402  pylint: disable=wrong-import-position
 
 QUEUE_NAME = "aged-keys-notifications"
+with open(os.path.join(readback.REPO, "docs", "message.schema.json"), encoding="utf-8") as schema_file:
+    MESSAGE_SCHEMA = json.load(schema_file)
 # {user resource id: ComplianceType} and {user resource id: remediation status} of one evaluation.
 Evaluation = collections.namedtuple("Evaluation", "compliance remediations")
 TERMINAL_REMEDIATION_STATES = {"SUCCEEDED", "FAILED"}
@@ -112,14 +115,18 @@ def drain_notifications(central_account, queue_url):
 
 
 def notification(envelope):
-    """SNS's JSON envelope as SQS receives it (raw message delivery off)."""
+    """SNS's JSON envelope as SQS receives it (raw message delivery off); the JSON document it
+    carries is checked against docs/message.schema.json."""
     attributes = {name: value["Value"] for name, value in envelope.get("MessageAttributes", {}).items()}
+    document = json.loads(envelope["Message"])
+    jsonschema.validate(document, MESSAGE_SCHEMA)
     return {
         "account_id": attributes.get("account_id"),
         "user_name": attributes.get("user_name"),
+        "owner": attributes.get("owner"),
         "event": attributes.get("event"),
         "subject": envelope.get("Subject"),
-        "message": envelope["Message"],
+        "document": document,
         "topic_arn": envelope["TopicArn"],
     }
 

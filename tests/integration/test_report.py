@@ -7,6 +7,7 @@ accounts with a non-compliant user that has no remediation exception."""
 import csv
 import json
 import os
+from unittest import mock
 
 import pytest
 import readback
@@ -78,6 +79,11 @@ def reported(users, account_id):
     }
 
 
+def users_by_name(report, account_id):
+    """The report's users of one account, by name."""
+    return {user["user_name"]: user for user in report["users"] if user["account_id"] == account_id}
+
+
 def failed_hosts(run):
     return sorted(host for task, host, dummy in run.failures() if task.startswith("Fail every account"))
 
@@ -96,7 +102,11 @@ def test_the_report_matches_aws_and_the_alarm_fails_accounts_with_unexcepted_use
         assert reported(report["users"], target) == read_back(evaluated.account(target)), target
     first, second = reported(report["users"], TARGETS[0]), reported(report["users"], TARGETS[1])
     assert sorted((user["user_name"], user["remediation"] and user["remediation"][0], user["exception"]) for user in first.values()) == [
-        ("aged", "SUCCEEDED", False), ("break-glass", None, "Break-glass user, rotated by hand")]
+        ("aged", "SUCCEEDED", mock.ANY), ("break-glass", None, "Break-glass user, rotated by hand")]
+    # Notified: the runbook paused the user's reminders, which is not an exemption.
+    assert users_by_name(report, TARGETS[0])["aged"]["exception"]["message"].startswith("cloudsec.aged_keys reminder: notified; next reminder after ")
+    assert users_by_name(report, TARGETS[0])["aged"]["notification"]["event"] == "aged-access-key"
+    assert not users_by_name(report, TARGETS[0])["aged"]["exempt"] and users_by_name(report, TARGETS[0])["break-glass"]["exempt"]
     [unlucky] = second.values()
     assert unlucky["remediation"][0] == "FAILED" and "sns:publish" in unlucky["remediation"][1].lower()
     assert unlucky["exception"], unlucky

@@ -23,6 +23,7 @@ perform: <action> on resource: <arn> because no identity-based policy allows the
 import functools
 
 from botocore.exceptions import ClientError
+from moto.config.models import config_backends
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.organizations.models import organizations_backends
@@ -192,6 +193,19 @@ def automation_definition_resource(params, identity, region):
     return f"arn:{get_partition(region)}:ssm:{region}:{identity.account}:automation-definition/{params.get('DocumentName')}:{version}", identity.account
 
 
+def config_rule_resource(params, identity, region):
+    """Service Authorization Reference, AWS Config: PutRemediationExceptions acts on the ConfigRule
+    resource, arn:<partition>:config:<region>:<account>:config-rule/<rule id> (an id, not the name).
+
+    A rule that does not exist has no id: the name stands in, and AWS Config then answers
+    NoSuchConfigRuleException to a caller allowed on every rule.
+    """
+    name = params.get("ConfigRuleName")
+    rule = config_backends[identity.account][region].config_rules.get(name)
+    rule_id = rule.config_rule_id if rule else name
+    return f"arn:{get_partition(region)}:config:{region}:{identity.account}:config-rule/{rule_id}", identity.account
+
+
 RESOURCE_BUILDERS = {
     ("config", "ListDiscoveredResources"): any_resource,
     ("sns", "Publish"): topic_resource,
@@ -204,6 +218,7 @@ RESOURCE_BUILDERS = {
     ("iam", "UpdateAccessKey"): functools.partial(user_resource, api="UpdateAccessKey"),
     ("iam", "GetAccessKeyLastUsed"): access_key_owner_resource,
     ("ssm", "StartAutomationExecution"): automation_definition_resource,
+    ("config", "PutRemediationExceptions"): config_rule_resource,
 }
 
 

@@ -117,13 +117,14 @@ def test_lists_non_compliant_users_with_remediation_and_exception(stubbed):
     assert report["counts"] == {"compliant": 1, "non_compliant": 3}
     assert report["resources"] == [
         {"resource_id": "AIDAEXEMPT", "user_name": "break-glass", "compliance": "NON_COMPLIANT", "result_recorded_time": WHEN.isoformat(),
-         "annotation": None, "remediation": None, "exception": {"message": "break glass", "expiration_time": None}},
+         "annotation": None, "remediation": None, "exception": {"message": "break glass", "expiration_time": None, "reminder_pause": False},
+         "exempt": True},
         {"resource_id": "AIDAOLD", "user_name": "old", "compliance": "NON_COMPLIANT", "result_recorded_time": WHEN.isoformat(),
          "annotation": "Access key is older than 90 days",
-         "remediation": {"state": "SUCCEEDED", "last_updated": WHEN.isoformat(), "error_message": None}, "exception": None},
+         "remediation": {"state": "SUCCEEDED", "last_updated": WHEN.isoformat(), "error_message": None}, "exception": None, "exempt": False},
         {"resource_id": "AIDAFAILED", "user_name": "unlucky", "compliance": "NON_COMPLIANT", "result_recorded_time": WHEN.isoformat(),
          "annotation": None, "remediation": {"state": "FAILED", "last_updated": WHEN.isoformat(),
-                                             "error_message": "not authorized to perform: SNS:Publish"}, "exception": None},
+                                             "error_message": "not authorized to perform: SNS:Publish"}, "exception": None, "exempt": False},
     ]
 
 
@@ -193,7 +194,7 @@ def test_every_page_is_read_and_names_are_resolved_twenty_at_a_time(stubbed):
     by_id = dict((entry["resource_id"], entry) for entry in report["resources"])
     assert by_id[ids[0]]["user_name"] == "user-000"
     assert by_id[ids[43]]["user_name"] is None
-    assert by_id[ids[44]]["exception"] == {"message": None, "expiration_time": expiry.isoformat()}
+    assert by_id[ids[44]]["exception"] == {"message": None, "expiration_time": expiry.isoformat(), "reminder_pause": False}
 
 
 @pytest.mark.parametrize(
@@ -231,3 +232,33 @@ def test_other_errors_say_which_call_failed(stubbed):
         info.build_report(client, RULE, include_compliant=False, resolve_names=True)
 
     assert raised.value.message == "Failed to call config:GetComplianceDetailsByConfigRule"
+
+
+def runbook_execution(execution_id, started, **outputs):
+    return {"AutomationExecutionId": execution_id, "DocumentName": "notify", "ExecutionStartTime": started,
+            "Outputs": {"NotifyOwner." + name: value if isinstance(value, list) else [value] for name, value in outputs.items()}}
+
+
+def test_the_latest_run_about_each_user_tells_what_the_runbook_did():
+    first = datetime.datetime(2026, 11, 28, tzinfo=datetime.timezone.utc)
+    later = first + datetime.timedelta(days=1)
+    executions = [  # newest first, as list_automation_executions returns them
+        runbook_execution("e3", later, Event="access-key-deactivated", ResourceId="AIDAONE", UserName="one", AgedKeys=["AKIA1"],
+                          DeactivatedKeys=["AKIA1"], DeactivationDate="", ExemptUntil="", NextReminder="2026-12-06T00:00:00Z", MessageId="m3"),
+        runbook_execution("e2", later, Event="exempt", ResourceId="AIDATWO", UserName="two", AgedKeys=["AKIA2"], DeactivatedKeys=[],
+                          ExemptUntil="2027-01-31", NextReminder="", MessageId=""),
+        runbook_execution("e1", first, Event="aged-access-key", ResourceId="AIDAONE", UserName="one", AgedKeys=["AKIA1"], MessageId="m1"),
+        {"AutomationExecutionId": "e0", "DocumentName": "notify", "ExecutionStartTime": first, "Outputs": {}},  # failed before deciding
+    ]
+    found = info.latest_notifications(executions)
+    assert sorted(found) == ["AIDAONE", "AIDATWO"]
+    assert found["AIDAONE"] == {"event": "access-key-deactivated", "user_name": "one", "aged_keys": ["AKIA1"], "deactivated_keys": ["AKIA1"],
+                                "deactivation_date": None, "exempt_until": None, "next_reminder": "2026-12-06T00:00:00Z", "message_id": "m3",
+                                "time": later.isoformat(), "execution_id": "e3"}
+    assert (found["AIDATWO"]["event"], found["AIDATWO"]["exempt_until"], found["AIDATWO"]["deactivated_keys"]) == ("exempt", "2027-01-31", [])
+
+
+def test_reminder_pauses_are_told_apart_from_exemptions():
+    assert info.normalize_exception({"Message": "cloudsec.aged_keys reminder: notified; next reminder after 2026-12-07T10:00"})["reminder_pause"]
+    assert not info.normalize_exception({"Message": "Break-glass user"})["reminder_pause"]
+    assert not info.normalize_exception({})  # no exception at all
