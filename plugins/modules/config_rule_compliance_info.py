@@ -209,7 +209,7 @@ resources:
           type: list
           elements: str
         deactivation_date:
-          description: The next planned deactivation (ISO 8601), V(null) when none.
+          description: The earliest date an aged key still active is (or in a dry run would be) deactivated (ISO 8601), V(null) when none.
           type: str
         exempt_until:
           description: The date the user's exemption tag ends, for C(exempt).

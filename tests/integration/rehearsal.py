@@ -32,11 +32,14 @@ POLL_SECONDS = 0.2
 
 # --- IAM users and their keys ------------------------------------------------------
 
-def create_user(account, user_name, key_ages=(), inactive_key_ages=()):
+def create_user(account, user_name, key_ages=(), inactive_key_ages=(), tags=None):
     """An IAM user with one active key per age in `key_ages` and one inactive key per age in
-    `inactive_key_ages` (days). Returns the user's resource id (AIDA...), as Config reports it."""
+    `inactive_key_ages` (days), and these tags. Returns the user's resource id (AIDA...), as Config reports it."""
     iam = account.client("iam")
-    user_id = iam.create_user(UserName=user_name)["User"]["UserId"]
+    request = {"UserName": user_name}
+    if tags:
+        request["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+    user_id = iam.create_user(**request)["User"]["UserId"]
     for age in key_ages:
         add_key(account, user_name, age)
     for age in inactive_key_ages:
@@ -61,6 +64,13 @@ def rotate_keys(account, user_name):
         iam.delete_access_key(UserName=user_name, AccessKeyId=key_id)
 
 
+def access_keys(account, user_name):
+    """{access key id: (status, age in days)} of the user, as IAM lists them."""
+    now = time.time()
+    keys = account.client("iam").list_access_keys(UserName=user_name)["AccessKeyMetadata"]
+    return {key["AccessKeyId"]: (key["Status"], int((now - key["CreateDate"].timestamp()) // 86400)) for key in keys}
+
+
 def exempt(account, user_id, message="Break-glass user, rotated by hand"):
     """AWS Config's own per-resource exemption from automatic remediation."""
     config = account.client("config")
@@ -83,8 +93,15 @@ def clear_exception(account, user_id):
 
 def subscribe_queue(central_account):
     """An SQS queue in the central account subscribed to the notification topic."""
+    queue_url, queue_arn = create_queue(central_account, QUEUE_NAME)
+    central_account.client("sns").subscribe(TopicArn=readback.topic_arn(central_account.account_id), Protocol="sqs", Endpoint=queue_arn)
+    return queue_url
+
+
+def create_queue(central_account, name):
+    """An SQS queue in the central account that the notification topic may send to; (URL, ARN)."""
     sqs = central_account.client("sqs")
-    queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     topic_arn = readback.topic_arn(central_account.account_id)
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
@@ -97,8 +114,7 @@ def subscribe_queue(central_account):
             "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
         }],
     })})
-    central_account.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-    return queue_url
+    return queue_url, queue_arn
 
 
 def drain_notifications(central_account, queue_url):
