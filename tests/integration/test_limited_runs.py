@@ -31,7 +31,7 @@ def test_a_limited_run_fails_a_new_account_the_central_policies_do_not_admit(est
             ("Stop this account when the central topic or key would refuse its notifications", new_host)], failures
         message = failures[0][2]
         assert "the topic policy does not allow sns:Publish" in message
-        assert "--limit '{0},{1}'".format(estate.host_name(CENTRAL), new_host) in message
+        assert "--limit {0},{1} ".format(estate.host_name(CENTRAL), new_host) in message
         assert "aged_keys_organization_id" in message
         assert run.total("changed") == 0
         readback.assert_target_empty(estate.account(NEW))
