@@ -66,9 +66,11 @@ def requested_max_items(value):
         raise ValidationError(f"1 validation error detected: Value '{value}' at 'maxItems' failed to satisfy constraint: Member must be an integer") from error
     low, high = MAX_ITEMS_RANGE
     if number < low:
-        raise ValidationError(f"1 validation error detected: Value '{number}' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to {low}")
+        raise ValidationError(
+            f"1 validation error detected: Value '{number}' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to {low}")
     if number > high:
-        raise ValidationError(f"1 validation error detected: Value '{number}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to {high}")
+        raise ValidationError(
+            f"1 validation error detected: Value '{number}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to {high}")
     return number
 
 

@@ -17,7 +17,6 @@ import os
 
 import jsonschema
 import pytest
-import yaml
 from aged_keys_emulator.control import set_access_key_age, set_access_key_last_used, sns_deliveries_of
 
 from automation_testing import run, steps_by_name
@@ -198,7 +197,7 @@ def failed_step(ssm, execution):
 
 
 def outputs(execution):
-    return {name: values for name, values in steps_by_name(execution)["NotifyOwner"]["Outputs"].items()}
+    return dict(steps_by_name(execution)["NotifyOwner"]["Outputs"])
 
 
 def ok(execution):
@@ -288,8 +287,8 @@ def test_an_exemption_tag_silences_the_user_until_its_date(emulator, until_days,
         assert outputs(execution)["Event"] == ["exempt"] and outputs(execution)["ExemptUntil"] == [until]
     else:
         [envelope] = received(sqs, queue_url)
-        assert document_of(envelope)["exemption"] == {"tag": "aged-keys-exempt-until", "value": until, "until": None,
-                                                     "ignored": f"the exemption ended on {until}"}
+        expected = {"tag": "aged-keys-exempt-until", "value": until, "until": None, "ignored": f"the exemption ended on {until}"}
+        assert document_of(envelope)["exemption"] == expected
 
 
 @pytest.mark.parametrize("value", ["forever", "2026-13-01", ""])

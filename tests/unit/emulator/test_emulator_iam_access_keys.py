@@ -20,7 +20,7 @@ def ssm(emulator):
 
 def user_with_keys(iam, name="alice", path="/", tags=None):
     iam.create_user(UserName=name, Path=path, Tags=tags or [])
-    return [iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"] for _ in range(2)]
+    return [iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"] for _number in range(2)]
 
 
 # --- Any client -------------------------------------------------------------------------------------
@@ -132,7 +132,8 @@ def test_role_sessions_must_name_the_user(emulator, iam, ssm):
     user_with_keys(iam)
     script = "import boto3\n\ndef handler(events, context):\n    return boto3.client('iam').list_access_keys()\n"
     execution = run_key_script(emulator, ssm, USER_ACTIONS, resource="*", script=script)
-    assert "ValidationError) when calling the ListAccessKeys operation: Must specify userName when calling with non-User credentials" in execution["FailureMessage"]
+    expected = "ValidationError) when calling the ListAccessKeys operation: Must specify userName when calling with non-User credentials"
+    assert expected in execution["FailureMessage"]
 
 
 @pytest.mark.parametrize("call", [

@@ -41,7 +41,7 @@ def topic_arn(sns):
     ('["default"]', "Invalid parameter: Message Structure - No default entry in JSON message body"),
 ])
 def test_structured_messages_are_validated_before_delivery(sns, sqs, topic_arn, message, error):
-    queue_url, _ = queue_subscriber(sns, sqs, topic_arn, "checked")
+    queue_url, _subscription = queue_subscriber(sns, sqs, topic_arn, "checked")
     with raises_aws_error("InvalidParameter", error):
         sns.publish(TopicArn=topic_arn, Message=message, MessageStructure="json")
     assert not received(sqs, queue_url)
@@ -54,7 +54,7 @@ def test_structured_messages_are_validated_without_subscribers(sns, topic_arn):
 
 def test_each_protocol_gets_its_key_or_default(emulator, sns, sqs, topic_arn):
     envelope_url, envelope_subscription = queue_subscriber(sns, sqs, topic_arn, "envelope")
-    raw_url, _ = queue_subscriber(sns, sqs, topic_arn, "raw", RawMessageDelivery="true")
+    raw_url, _subscription = queue_subscriber(sns, sqs, topic_arn, "raw", RawMessageDelivery="true")
     endpoints = {"email": "alice@example.com", "email-json": "robot@example.com", "lambda": f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT}:function:route"}
     subscriptions = {protocol: sns.subscribe(TopicArn=topic_arn, Protocol=protocol, Endpoint=endpoint)["SubscriptionArn"]
                      for protocol, endpoint in endpoints.items()}
@@ -83,7 +83,7 @@ def test_each_protocol_gets_its_key_or_default(emulator, sns, sqs, topic_arn):
 
 
 def test_plain_messages_reach_every_protocol_unchanged(emulator, sns, sqs, topic_arn):
-    queue_url, _ = queue_subscriber(sns, sqs, topic_arn, "plain")
+    queue_url, _subscription = queue_subscriber(sns, sqs, topic_arn, "plain")
     sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint="alice@example.com")
 
     sns.publish(TopicArn=topic_arn, Message=STRUCTURED)
@@ -95,7 +95,7 @@ def test_plain_messages_reach_every_protocol_unchanged(emulator, sns, sqs, topic
 
 def test_queues_of_another_account_receive_their_notifications(emulator, sns, topic_arn):
     other_sqs = emulator.client("sqs", credentials=emulator.assume_account("210987654321"))
-    queue_url, _ = queue_subscriber(sns, other_sqs, topic_arn, "elsewhere")
+    queue_url, _subscription = queue_subscriber(sns, other_sqs, topic_arn, "elsewhere")
 
     sns.publish(TopicArn=topic_arn, Message=STRUCTURED, MessageStructure="json")
 
@@ -117,12 +117,12 @@ def handler(events, context):
 
 
 def test_automation_scripts_and_api_steps_publish_through_the_same_path(emulator, sns, sqs, topic_arn):
-    queue_url, _ = queue_subscriber(sns, sqs, topic_arn, "from-automation")
+    queue_url, _subscription = queue_subscriber(sns, sqs, topic_arn, "from-automation")
     role_arn = create_role(emulator.client("iam"), "publisher", [{"Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn}])
     payload = {"topic": topic_arn, "user": "alice", "attributes": {"owner": "team-a", "event": "aged-key"}}
     script = step("script", "aws:executeScript", {"Runtime": "python3.11", "Handler": "handler", "Script": PUBLISH_SCRIPT, "InputPayload": payload})
     api = step("api", "aws:executeAwsApi", {"Service": "sns", "Api": "Publish", "TopicArn": topic_arn, "MessageStructure": "json",
-                                             "Message": json.dumps({"default": "plain", "sqs": "for queues"})})
+                                            "Message": json.dumps({"default": "plain", "sqs": "for queues"})})
     broken = step("broken", "aws:executeAwsApi", {"Service": "sns", "Api": "Publish", "TopicArn": topic_arn, "MessageStructure": "json", "Message": "{}"})
 
     execution = run_steps(emulator.client("ssm"), script, api, broken, parameters={"Role": {"type": "String"}}, values={"Role": [role_arn]},
@@ -132,4 +132,5 @@ def test_automation_scripts_and_api_steps_publish_through_the_same_path(emulator
     assert json.loads(first["Message"]) == {"user": "alice", "execution": execution["AutomationExecutionId"]}
     assert first["MessageAttributes"]["event"] == {"Type": "String", "Value": "aged-key"}
     assert second["Message"] == "for queues"
-    assert "An error occurred (InvalidParameter) when calling the Publish operation: Invalid parameter: Message Structure - No default entry" in execution["FailureMessage"]
+    expected = "An error occurred (InvalidParameter) when calling the Publish operation: Invalid parameter: Message Structure - No default entry"
+    assert expected in execution["FailureMessage"]
