@@ -151,3 +151,17 @@ def test_relative_report_paths_are_relative_to_where_ansible_playbook_was_starte
     assert (tmp_path / "report.csv").read_text().startswith("account_id,")
     for written in ("report.json", "report.csv"):
         assert not os.path.exists(os.path.join(readback.REPO, "playbooks", written))
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted(evaluated, tmp_path):
+    third = evaluated.account(TARGETS[2])
+    for name in ("=1+2", "@risky", "-x", "+y"):
+        rehearsal.create_user(third, name, key_ages=[3])
+    rehearsal.evaluate(third)
+    csv_path = tmp_path / "report.csv"
+    run = evaluated.run(REPORT, limit=evaluated.host_name(TARGETS[2]),
+                        extra_vars={"aged_keys_report_csv_path": str(csv_path), "aged_keys_report_include_compliant": True})
+    assert run.rc == 0, run
+    with open(csv_path, newline="") as stream:
+        names = sorted(row["user_name"] for row in csv.DictReader(stream))
+    assert names == sorted(["'=1+2", "'@risky", "'-x", "'+y", "fresh"])
