@@ -20,8 +20,8 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-OWNER_TAG_KEY = "ManagedBy"
-OWNER_TAG_VALUE = "cloudsec.aged_keys"
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import OWNER_TAG_KEY
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import OWNER_TAG_VALUE
 
 
 def is_owned(tags):

@@ -29,8 +29,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
+
 # CreateTopic: 1-256 letters, digits, '-' and '_' (FIFO topics add '.fifo', not supported here).
-TOPIC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+TOPIC_NAME_PATTERN = re.compile(NAME_PATTERNS["topic_name"])
 TOPIC_ARN_PATTERN = re.compile(r"^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
 # Protocols whose endpoints are never shown in full (see shown_endpoint).
 SECRET_ENDPOINT_PROTOCOLS = ("http", "https")

@@ -33,12 +33,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DOCUMENT_RESERVED_PREFIXES
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
+
 # Limits and patterns from the SSM API reference (CreateDocument, UpdateDocument,
 # ModifyDocumentPermission) and the Systems Manager service quotas.
-DOCUMENT_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.-]{3,128}$")
+DOCUMENT_NAME_PATTERN = re.compile(NAME_PATTERNS["document_name"])
 # AWS reserves these prefixes (also AWSEC2, AWSConfigRemediation, AWSSupport, covered
 # by "aws" when compared case-insensitively).
-RESERVED_NAME_PREFIXES = ("aws", "amazon", "amzn")
+RESERVED_NAME_PREFIXES = DOCUMENT_RESERVED_PREFIXES
 MAX_CONTENT_BYTES = 64 * 1024
 MAX_DOCUMENT_VERSIONS = 1000
 MAX_ACCOUNTS_PER_PERMISSION_CALL = 20

@@ -216,6 +216,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_MAX_ATTEMPTS_RANGE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_RETRY_SECONDS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_RETRY_ATTEMPT_SECONDS
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import REMEDIATION_TARGET_TYPE
@@ -321,8 +323,8 @@ def validate_configuration_options(params):
     problems = [
         length_problem("config_rule_name", params["config_rule_name"], 1, 128),
         length_problem("target_id", params.get("target_id"), 1, 256),
-        range_problem("maximum_automatic_attempts", params.get("maximum_automatic_attempts"), 1, 25),
-        range_problem("retry_attempt_seconds", params.get("retry_attempt_seconds"), 1, 2678000),
+        range_problem("maximum_automatic_attempts", params.get("maximum_automatic_attempts"), *REMEDIATION_MAX_ATTEMPTS_RANGE),
+        range_problem("retry_attempt_seconds", params.get("retry_attempt_seconds"), *REMEDIATION_RETRY_SECONDS_RANGE),
         range_problem("execution_controls.concurrent_execution_rate_percentage", controls.get("concurrent_execution_rate_percentage"), 1, 100),
         range_problem("execution_controls.error_percentage", controls.get("error_percentage"), 1, 100),
     ]

@@ -209,6 +209,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import EVALUATION_FREQUENCIES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import get_remediation_configuration
@@ -378,9 +379,7 @@ def main():
         description=dict(type="str"),
         source_identifier=dict(type="str"),
         input_parameters=dict(type="dict"),
-        maximum_execution_frequency=dict(
-            type="str", choices=["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
-        ),
+        maximum_execution_frequency=dict(type="str", choices=list(EVALUATION_FREQUENCIES)),
         scope=dict(
             type="dict",
             options=dict(

@@ -49,6 +49,39 @@ CASES = {
     "remediation attempts out of range": (
         {"settings": {"aged_keys_remediation_max_attempts": 30}},
         "aged_keys_remediation_max_attempts must be a whole number from 1 to 25"),
+    "http subscription": (
+        {"settings": {"aged_keys_subscriptions": [{"protocol": "http", "endpoint": "http://hooks.example.com/t0ken"}]}},
+        "aged_keys_subscriptions has an http subscription, which would send the notifications unencrypted: use https"),
+    "unknown partition": (
+        {"settings": {"aged_keys_partition": "aws-mars"}},
+        "aged_keys_partition must be one of aws, aws-cn, aws-us-gov, got 'aws-mars'"),
+    "topic name with a dot": (
+        {"settings": {"aged_keys_topic_name": "aged.keys"}},
+        "aged_keys_topic_name must be an SNS topic name"),
+    "key alias in the aws namespace": (
+        {"settings": {"aged_keys_kms_alias": "aws/aged-keys"}},
+        "aged_keys_kms_alias must be a KMS alias name"),
+    "document name reserved by AWS": (
+        {"settings": {"aged_keys_document_name": "AWS-NotifyAgedKeys"}},
+        "aged_keys_document_name must be 3 to 128 letters"),
+    "rule name with a space": (
+        {"settings": {"aged_keys_config_rule_name": "aged keys"}},
+        "aged_keys_config_rule_name must be 1 to 128 letters"),
+    "role name prefix too long": (
+        {"settings": {"aged_keys_automation_role_name_prefix": "x" * 49}},
+        "aged_keys_automation_role_name_prefix must be 1 to 48 letters"),
+    "owner tag key with a comma": (
+        {"settings": {"aged_keys_owner_tag_key": "owner,team"}},
+        "aged_keys_owner_tag_key must be an IAM tag key"),
+    "reminders beyond a year": (
+        {"settings": {"aged_keys_reminder_days": 400}},
+        "aged_keys_reminder_days must be a whole number of days from 0"),
+    "deactivation before the key is aged": (
+        {"settings": {"aged_keys_deactivate_after_days": 60}},
+        "aged_keys_deactivate_after_days (60) must be greater than aged_keys_max_access_key_age (90)"),
+    "enforce without days": (
+        {"settings": {"aged_keys_deactivation_mode": "enforce"}},
+        "aged_keys_deactivation_mode enforce needs aged_keys_deactivate_after_days"),
 }
 
 
@@ -61,6 +94,8 @@ def test_bad_input_fails_before_any_change(estate, case):
     assert run.rc != 0, run
     assert message in run.stdout, run
     assert run.total("changed") == 0
+    # Subscription endpoints may carry tokens: never printed.
+    assert "t0ken" not in run.stdout + run.stderr
 
     assert readback.topic(estate.account(CENTRAL)) is None
     assert readback.kms_key(estate.account(CENTRAL)) is None

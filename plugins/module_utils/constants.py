@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Values that the modules and the roles share, defined once.
+
+Modules import them; roles read them with the lookup plugin cloudsec.aged_keys.constants, for
+example ``lookup('cloudsec.aged_keys.constants', 'EVALUATION_FREQUENCIES')``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# Every resource the collection creates carries this tag (module_utils/ownership.py).
+OWNER_TAG_KEY = "ManagedBy"
+OWNER_TAG_VALUE = "cloudsec.aged_keys"
+
+# AWS Config API Reference, ConfigRule.MaximumExecutionFrequency.
+EVALUATION_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+
+# AWS Config API Reference, RemediationConfiguration: (minimum, maximum).
+REMEDIATION_MAX_ATTEMPTS_RANGE = (1, 25)
+REMEDIATION_RETRY_SECONDS_RANGE = (1, 2678000)
+
+# AWS Config Developer Guide, "Recording global resource types": IAM users are recorded only in
+# the regions where AWS Config existed before February 2022.
+IAM_RECORDING_REGIONS = (
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1",
+    "ap-southeast-2", "ca-central-1", "cn-north-1", "cn-northwest-1", "eu-central-1", "eu-north-1", "eu-south-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1",
+    "us-gov-west-1", "us-west-1", "us-west-2",
+)
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+
+# SSM reserves document names that start with these, in any case.
+DOCUMENT_RESERVED_PREFIXES = ("aws", "amazon", "amzn")
+
+# Names the rollout creates, as the services accept them (regular expressions for whole names).
+NAME_PATTERNS = {
+    # CreateTopic: letters, digits, '-' and '_', 1 to 256 (FIFO topics are not supported).
+    "topic_name": r"^[A-Za-z0-9_-]{1,256}$",
+    # CreateAlias: 1 to 256 with 'alias/', letters, digits, '/', '_' and '-'; 'aws/' is reserved.
+    "kms_alias": r"^(?!aws/)[A-Za-z0-9/_-]{1,250}$",
+    # CreateDocument: letters, digits, '_', '-' and '.', 3 to 128 (see DOCUMENT_RESERVED_PREFIXES).
+    "document_name": r"^[A-Za-z0-9_.-]{3,128}$",
+    # PutConfigRule: 1 to 128; the runbook's ConfigRuleName parameter takes these characters.
+    "config_rule_name": r"^[A-Za-z0-9_.-]{1,128}$",
+    # CreateRole: letters, digits and +=,.@_-; the role is '<prefix>-<region>', at most 64 characters.
+    "role_name_prefix": r"^[A-Za-z0-9+=,.@_-]{1,48}$",
+}
