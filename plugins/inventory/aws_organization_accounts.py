@@ -26,6 +26,8 @@ description:
   - amazon.aws and community.aws have no inventory plugin for the accounts of an organization (their inventory plugins list
     EC2 instances, RDS databases and MQ brokers).
   - Uses a YAML configuration file whose name ends with C(aws_organization_accounts.yml) or C(aws_organization_accounts.yaml).
+  - Every value read from AWS Organizations (account names and e-mails, OU paths, tags) is marked unsafe, so Ansible
+    never evaluates a template in it; values of O(account_vars) come from this file and are used as written.
   - A configuration that names an option the plugin does not have, or whose selection matches no account, is an error
     (with C(unparsed_is_failed), the run fails) - a mistyped option or filter never silently checks fewer, or more, accounts.
 options:
@@ -200,6 +202,7 @@ except ImportError:
     pass  # amazon.aws's require_aws_sdk reports it
 
 from ansible.errors import AnsibleParserError
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
@@ -522,12 +525,14 @@ class InventoryModule(AWSInventoryBase):
         return {as_account_id(key, "account_vars"): value for key, value in self.get_option("account_vars").items()}
 
     def _host_variables(self, record, account_vars):
-        variables = {key: value for key, value in record.items() if key != "central_only"}
+        # Names, e-mails, OU paths and tags are written by whoever administers an account: never
+        # templates (a name such as "{{ lookup('pipe', ...) }}" stays text).
+        variables = {key: wrap_var(value) for key, value in record.items() if key != "central_only"}
         variables["ansible_connection"] = "local"
         tags = record.get("account_tags", {})
         for tag_key, variable in self.get_option("tag_variables").items():
             if tag_key in tags:
-                variables[variable] = tags[tag_key]
+                variables[variable] = wrap_var(tags[tag_key])
         extra = account_vars.get(record["account_id"]) or {}
         if not isinstance(extra, dict):
             raise AnsibleParserError("account_vars: the value for {0} must be a dictionary of host variables".format(record["account_id"]))

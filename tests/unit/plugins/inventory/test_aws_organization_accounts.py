@@ -13,6 +13,13 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from ansible.template import Templar
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core before 2.19 templates every string
+    def trust_as_template(value):
+        return value
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "integration")))
 
@@ -301,6 +308,20 @@ def test_tag_variables_and_account_vars_set_per_account_settings(tmp_path, emula
     assert inventory.get_host("prod-b").get_vars()["aged_keys_home_region"] == "us-east-1"
     assert "aged_keys_home_region" not in inventory.get_host("dev-a").get_vars()
     assert inventory.get_host("master").get_vars()["aged_keys_assume_role"] is False
+
+
+def test_values_from_the_organization_are_never_templated(tmp_path, emulator, organization):
+    """ansible-core 2.19 and later never template inventory values; 2.17 and 2.18 do unless they are
+    marked unsafe, which is what this guards on those versions."""
+    client = organization["client"]
+    sneaky = "{{ lookup('ansible.builtin.pipe', 'id') }}"
+    account_id = client.create_account(AccountName=sneaky, Email="sneaky@example.com", Tags=[{"Key": "team", "Value": sneaky}])["CreateAccountStatus"]["AccountId"]
+    inventory = read_inventory(tmp_path, emulator, fetch_tags="always", tag_variables={"team": "owner_team"}, account_ids=[account_id])
+    [host] = inventory.groups["targets"].get_hosts()
+    variables = host.get_vars()
+    templar = Templar(loader=DataLoader(), variables=variables)
+    for expression in ("{{ account_name }}", "{{ owner_team }}", "{{ account_tags.team }}"):
+        assert templar.template(trust_as_template(expression)) == sneaky, expression
 
 
 def test_account_vars_override_tag_variables_and_accept_unquoted_ids(tmp_path, emulator, organization):
