@@ -17,6 +17,8 @@ description:
     account in the group C(targets).
   - Every host gets the variable C(aged_keys_central_account_id), the central account's id, so that a part of the
     inventory without the central host (C(--limit), AWX job slicing) still finds the central topic.
+  - The central host gets C(aged_keys_target_account_ids), the ids of every selected account, so that the central
+    topic and key policies name all of them even in an AWX job slice that holds only part of the targets.
   - Reads the organization with C(organizations:DescribeOrganization), C(ListRoots), C(ListOrganizationalUnitsForParent),
     C(ListAccountsForParent) and, only when tags are needed, C(ListTagsForResource) per account. These calls work in the
     management account or in a member account registered as a delegated administrator; O(assume_role_arn) assumes a role
@@ -214,6 +216,7 @@ HOSTNAME_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 CENTRAL_GROUP = "central"
 TARGETS_GROUP = "targets"
 CENTRAL_ACCOUNT_VARIABLE = "aged_keys_central_account_id"
+TARGET_ACCOUNTS_VARIABLE = "aged_keys_target_account_ids"
 CONSTRUCTED_OPTIONS = ("compose", "groups", "keyed_groups")
 # Options that do not change what is read from AWS: left out of the cache key. Credentials
 # stay out of it too, so that no secret (nor a hash of one) ends up in a cache file name.
@@ -564,6 +567,11 @@ class InventoryModule(AWSInventoryBase):
             self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
+        if central_id:
+            # The central policies name every target account: an AWX job slice that holds the central
+            # account but only part of the targets still lists them all.
+            targets = [record["account_id"] for record in records if not record.get("central_only")]
+            self.inventory.set_variable(names[central_id], TARGET_ACCOUNTS_VARIABLE, targets)
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache=cache)

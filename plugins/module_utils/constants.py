@@ -34,6 +34,11 @@ IAM_RECORDING_REGIONS = (
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
+# Largest resource policies, in bytes of JSON: Amazon SNS Developer Guide, "Amazon SNS quotas"
+# (topic policy 30 KB); AWS KMS Developer Guide, "Quotas" (key policy document 32 KB). `reserved`
+# is what the rest of each policy may take besides the list of publisher accounts.
+POLICY_SIZE_LIMITS = {"sns_topic": 30720, "kms_key": 32768, "reserved": 2048}
+
 # SSM reserves document names that start with these, in any case.
 DOCUMENT_RESERVED_PREFIXES = ("aws", "amazon", "amzn")
 

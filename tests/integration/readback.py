@@ -79,7 +79,16 @@ def topic(account):
     return {"attributes": attributes, "tags": tags, "subscriptions": subscriptions}
 
 
-def assert_central_converged(account, target_ids):
+def assert_publishers(statement, target_ids, organization_id=None):
+    """Exactly the automation role of each target account (and, with an organisation id, only within it)."""
+    assert statement["Effect"] == "Allow" and statement["Principal"] == {"AWS": "*"}, statement
+    condition = statement["Condition"]
+    assert condition["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/" + ROLE_NAME}
+    assert sorted(as_list(condition["StringEquals"]["aws:PrincipalAccount"])) == sorted(target_ids)
+    assert condition["StringEquals"].get("aws:PrincipalOrgID") == organization_id
+
+
+def assert_central_converged(account, target_ids, organization_id=None):
     key = kms_key(account)
     assert key is not None, "the KMS alias {0} is missing".format(KMS_ALIAS)
     assert key["metadata"]["KeyManager"] == "CUSTOMER"
@@ -89,9 +98,10 @@ def assert_central_converged(account, target_ids):
     admin = statement(key["policy"], "AccountAdministration")
     assert admin["Principal"]["AWS"] == "arn:aws:iam::{0}:root".format(account.account_id)
     publishers = statement(key["policy"], "TargetAccountsPublishThroughSns")
-    assert sorted(as_list(publishers["Principal"]["AWS"])) == sorted("arn:aws:iam::{0}:root".format(t) for t in target_ids)
     assert sorted(as_list(publishers["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert publishers["Condition"]["StringEquals"]["kms:ViaService"] == "sns.{0}.amazonaws.com".format(REGION)
+    assert publishers["Condition"]["StringEquals"].pop("kms:ViaService") == "sns.{0}.amazonaws.com".format(REGION)
+    assert_publishers(publishers, target_ids, organization_id)
+    assert len(key["policy"]["Statement"]) == 2, key["policy"]
     # Nobody but the account's own root gets more than data-key use.
     for other in key["policy"]["Statement"]:
         if other.get("Sid") != "AccountAdministration":
@@ -105,7 +115,7 @@ def assert_central_converged(account, target_ids):
     publish = statement(policy, "TargetAccountsPublish")
     assert as_list(publish["Action"]) == ["sns:Publish"]
     assert publish["Resource"] == topic_arn(account.account_id)
-    assert sorted(as_list(publish["Principal"]["AWS"])) == sorted("arn:aws:iam::{0}:root".format(t) for t in target_ids)
+    assert_publishers(publish, target_ids, organization_id)
     deny = statement(policy, "DenyInsecureTransport")
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

@@ -98,7 +98,10 @@ def test_job_slices_converge_every_account_like_one_job(project, estate, emulato
     # Job slicing needs both settings: target slices without the central host find its id in
     # aged_keys_central_account_id, and the central account's policies must not depend on
     # which targets share its slice (docs/awx.md).
-    estate.write_inventory(settings={"aged_keys_central_account_id": CENTRAL, "aged_keys_organization_id": "o-abcdef1234"})
+    # The central policies name every target: in the slice holding the central account too (the
+    # Organizations inventory plugin sets aged_keys_target_account_ids on the central host).
+    estate.write_inventory(settings={"aged_keys_central_account_id": CENTRAL, "aged_keys_organization_id": "o-abcdef1234"},
+                           host_vars={CENTRAL: {"aged_keys_target_account_ids": TARGETS}})
     exported = exported_inventory(project, estate.inventory)
     endpoint = {"AWS_ENDPOINT_URL": emulator.url}
     slices = [sliced_inventory(exported, number, SLICES) for number in range(1, SLICES + 1)]

@@ -104,11 +104,7 @@ def test_subscriptions_and_organization_scope(estate):
     assert attributes["RawMessageDelivery"] == "true"
     assert json.loads(attributes["FilterPolicy"]) == {"event": ["aged-access-key"]}
 
-    publish = readback.statement(found["attributes"]["Policy"], "TargetAccountsPublish")
-    assert publish["Principal"] == {"AWS": "*"}
-    assert publish["Condition"]["StringEquals"] == {"aws:PrincipalOrgID": "o-abcdef1234"}
-    key_publish = readback.statement(readback.kms_key(central)["policy"], "TargetAccountsPublishThroughSns")
-    assert key_publish["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-abcdef1234"
+    readback.assert_central_converged(central, TARGETS, organization_id="o-abcdef1234")
 
     second = estate.run(check=True)
     assert second.rc == 0 and second.changed_tasks() == [], second

@@ -265,6 +265,14 @@ def test_every_host_knows_the_central_account_so_slices_without_it_still_run(tmp
     assert "aged_keys_central_account_id" not in without_central.get_host("prod-a").get_vars()
 
 
+def test_the_central_host_knows_every_target_so_a_slice_with_it_lists_them_all(tmp_path, emulator, organization):
+    central = organization["accounts"]["security-tooling"]
+    inventory = read_inventory(tmp_path, emulator, organizational_units=["Root/Workloads"], central_account_id=central)
+    targets = sorted(inventory.get_host(host).get_vars()["account_id"] for host in group_hosts(inventory, "targets"))
+    assert sorted(inventory.get_host("security-tooling").get_vars()["aged_keys_target_account_ids"]) == targets
+    assert "aged_keys_target_account_ids" not in inventory.get_host("prod-a").get_vars()
+
+
 def test_central_account_by_id_inside_the_selection_is_also_a_target(tmp_path, emulator, organization):
     central = organization["accounts"]["security-tooling"]
     inventory = read_inventory(tmp_path, emulator, central_account_id=central)
