@@ -34,10 +34,12 @@ from .. import iam_access_keys
 from ..organizations import management_backend
 from . import policy
 
-ERROR_CODES = {"sns": "AuthorizationError", "sts": "AccessDenied", "iam": "AccessDenied", "sqs": "AccessDenied"}
+ERROR_CODES = {"sns": "AuthorizationError", "sts": "AccessDenied", "iam": "AccessDenied", "sqs": "AccessDenied", "s3": "AccessDenied"}
 DEFAULT_ERROR_CODE = "AccessDeniedException"
 # How the service prints its action in the message (SNS prints the prefix in capitals).
 ACTION_PREFIXES = {"sns": "SNS"}
+# Amazon S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors": S3 quotes the resource ARN.
+QUOTED_RESOURCE_SERVICES = {"s3"}
 # STS API Reference, GetCallerIdentity: "No permissions are required to perform this operation."
 NO_PERMISSION_NEEDED = {("sts", "GetCallerIdentity")}
 SNS_ENCRYPTION_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
@@ -70,33 +72,49 @@ def authorize(identity, service, api, params, region):
         authorize_topic_encryption(identity, resource, api)
 
 
-def check(identity, action, resource, owner, resource_policy=None, extra_context=None, key_policy=False):
-    """None when allowed, else (reason, notes) as AWS words the reason."""
-    request = policy.Request(action=action, resource=resource, principal=identity.principal, context=request_context(identity, extra_context))
-    identity_decision = identity_based_decision(identity, request)
+def check(identity, action, resource, owner, resource_policy=None, extra_context=None, key_policy=False, known_keys=()):
+    """None when allowed, else (reason, notes) as AWS words the reason.
+
+    `key_policy`: the resource policy is always required (KMS key policies, role trust policies).
+    `known_keys`: condition keys the caller supplied in `extra_context`, or knows to be absent.
+    """
+    context = request_context(identity, extra_context)
+    request = policy.Request(action=action, resource=resource, principal=identity.principal, context=context, known_keys=tuple(known_keys))
+    policies, boundary = identity_based_decisions(identity, request)
     resource_decision = policy.evaluate(resource_policy, request, resource_policy=True) if resource_policy else None
-    notes = identity_decision.notes + (resource_decision.notes if resource_decision else [])
-    if identity_decision.deny:
+    notes = policies.notes + (boundary.notes if boundary else []) + (resource_decision.notes if resource_decision else [])
+    if policies.deny:
         return "with an explicit deny in an identity-based policy", notes
+    if boundary and boundary.deny:
+        return "with an explicit deny in a permissions boundary", notes
     if resource_decision and resource_decision.deny:
         return "with an explicit deny in a resource-based policy", notes
-    identity_allows = identity_decision.allow
+    identity_denial = identity_denial_reason(action, policies, boundary)
     same_account = identity.account == owner
     if key_policy or (resource_decision and not same_account):
         if not (resource_decision and resource_decision.allow):
             return f"because no resource-based policy allows the {action} action", notes
         if same_account and not resource_decision.account_only:
             return None
-        return None if identity_allows else (f"because no identity-based policy allows the {action} action", notes)
-    if identity_allows or (resource_decision and resource_decision.allow and not resource_decision.account_only):
+        return None if identity_denial is None else (identity_denial, notes)
+    if identity_denial is None or (resource_decision and resource_decision.allow and not resource_decision.account_only):
         return None
-    return f"because no identity-based policy allows the {action} action", notes
+    return identity_denial, notes
 
 
-def identity_based_decision(identity, request):
-    """Identity policies (and the permissions boundary) combined; unrestricted principals allow."""
+def identity_denial_reason(action, policies, boundary):
+    """None when the identity side allows (IAM User Guide, "Permissions boundaries": both must allow)."""
+    if not policies.allow:
+        return f"because no identity-based policy allows the {action} action"
+    if boundary is not None and not boundary.allow:
+        return f"because no permissions boundary allows the {action} action"
+    return None
+
+
+def identity_based_decisions(identity, request):
+    """(identity policies combined, permissions boundary or None); unrestricted principals allow."""
     if identity.role is None:
-        return policy.Decision(allow=True)
+        return policy.Decision(allow=True), None
     combined = policy.Decision()
     for document in identity.identity_policies():
         decision = policy.evaluate(document, request)
@@ -104,12 +122,7 @@ def identity_based_decision(identity, request):
         combined.deny = combined.deny or decision.deny
         combined.notes.extend(decision.notes)
     boundary = identity.permissions_boundary()
-    if boundary is not None:
-        decision = policy.evaluate(boundary, request)
-        combined.allow = combined.allow and decision.allow
-        combined.deny = combined.deny or decision.deny
-        combined.notes.extend(decision.notes)
-    return combined
+    return combined, (policy.evaluate(boundary, request) if boundary is not None else None)
 
 
 def request_context(identity, extra_context):
@@ -140,7 +153,8 @@ def denial_message(identity, service, action, resource, denial):
     prefix, name = action.split(":", 1)
     shown = f"{ACTION_PREFIXES.get(service, prefix)}:{name}"
     reason = reason.replace(action, shown)
-    on_resource = "" if resource == "*" else f" on resource: {resource}"
+    shown_resource = f'"{resource}"' if service in QUOTED_RESOURCE_SERVICES else resource
+    on_resource = "" if resource == "*" else f" on resource: {shown_resource}"
     detail = f" (not evaluated by the emulator: {'; '.join(notes)})" if notes else ""
     return f"User: {identity.principal.arn} is not authorized to perform: {shown}{on_resource} {reason}{detail}"
 

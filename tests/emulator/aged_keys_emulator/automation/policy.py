@@ -46,12 +46,21 @@ class Request:
     resource: str
     principal: Principal
     context: dict  # condition key (any case) -> str or list of str
+    # Further keys this request knows, present or absent: lowercase names, or prefixes ending in "/"
+    # for keys with a tag key ("aws:requesttag/"). Others outside KNOWN_CONDITION_KEYS are not emulated.
+    known_keys: tuple = ()
 
     def value(self, key):
         for name, value in self.context.items():
             if name.lower() == key.lower():
                 return value
         return None
+
+    def knows(self, key):
+        key = key.lower()
+        if key in KNOWN_CONDITION_KEYS:
+            return True
+        return any(key == known or (known.endswith("/") and key.startswith(known)) for known in self.known_keys)
 
 
 @dataclasses.dataclass
@@ -152,7 +161,7 @@ def conditions_hold(conditions, request):
 def condition_holds(operator, key, policy_values, request):
     """(True | False | None, note) for one operator and key."""
     set_operator, base, if_exists = split_operator(operator)
-    if key.lower() not in KNOWN_CONDITION_KEYS:
+    if not request.knows(key):
         return None, f"condition key {key} is not emulated"
     if base not in STRING_OPERATORS + ARN_OPERATORS + ("Bool", "Null") or (set_operator and base in NEGATED_OPERATORS):
         return None, f"condition operator {operator} is not emulated"
