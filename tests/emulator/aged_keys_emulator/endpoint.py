@@ -10,6 +10,7 @@ service its document names. Going through HTTP keeps every such call subject to
 the same validation, request log and policy checks as a client's call.
 """
 
+import secrets
 import threading
 
 import boto3
@@ -24,6 +25,12 @@ INTERNAL_CLIENT_CONFIG = Config(retries={"max_attempts": 1})
 
 # Credentials moto accepts from anyone; used only to obtain account-scoped ones.
 BOOTSTRAP_CREDENTIALS = {"AccessKeyId": "testing", "SecretAccessKey": "testing", "SessionToken": None}
+
+# Marks the emulator's own calls (Automation steps, AWS Config remediation): they are checked where
+# they are made (automation/access.py), so the request authorization (authorization/) lets them
+# through. A secret of this process, so no client can claim it.
+INTERNAL_HEADER = "X-Aged-Keys-Emulator-Internal"
+INTERNAL_TOKEN = secrets.token_hex(16)
 
 
 def set_url(url):
@@ -42,7 +49,7 @@ def url():
 def client(service, region, credentials=None):
     """A boto3 client for the emulator; `credentials` as STS returns them (default: bootstrap)."""
     credentials = credentials or BOOTSTRAP_CREDENTIALS
-    return boto3.session.Session().client(
+    internal_client = boto3.session.Session().client(
         service,
         endpoint_url=url(),
         region_name=region,
@@ -51,6 +58,18 @@ def client(service, region, credentials=None):
         aws_session_token=credentials.get("SessionToken"),
         config=INTERNAL_CLIENT_CONFIG,
     )
+    internal_client.meta.events.register("before-sign.*.*", mark_internal)
+    return internal_client
+
+
+def mark_internal(request, **_kwargs):
+    request.headers[INTERNAL_HEADER] = INTERNAL_TOKEN
+
+
+def is_internal(environ):
+    """True for a request (WSGI environ) made by a client of `client`."""
+    value = environ.get("HTTP_" + INTERNAL_HEADER.upper().replace("-", "_"), "")
+    return secrets.compare_digest(value, INTERNAL_TOKEN)
 
 
 def assume_role(role_arn, session_name, region):
