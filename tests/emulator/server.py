@@ -4,7 +4,7 @@
 
 """Local AWS emulator: moto's server with the patches of aged_keys_emulator.
 
-    python tests/emulator/server.py --port 5101 [--host 127.0.0.1] [--request-log FILE]
+    python tests/emulator/server.py --port 5101 [--host 127.0.0.1] [--request-log FILE] [--enforce-role-policies]
 
 Prints `emulator ready on http://HOST:PORT` once it accepts connections and serves
 every account until SIGTERM or SIGINT. See README.md beside this file.
@@ -22,6 +22,9 @@ def parse_arguments(argv):
     parser.add_argument("--port", type=int, required=True, help="TCP port to listen on")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--request-log", metavar="FILE", help="append one JSON line per AWS API request to FILE")
+    parser.add_argument("--enforce-role-policies", action="store_true",
+                        help="authorize every request of an sts:AssumeRole session against its role's IAM policies "
+                        "(POST /_emulator/authorization switches it too)")
     return parser.parse_args(argv)
 
 
@@ -49,7 +52,7 @@ def main(argv=None):
     # Imported after the environment is prepared: moto reads some settings when loaded.
     from aged_keys_emulator.runtime import EmulatorServer  # pylint: disable=import-outside-toplevel
 
-    server = EmulatorServer(arguments.host, arguments.port, arguments.request_log).start()
+    server = EmulatorServer(arguments.host, arguments.port, arguments.request_log, arguments.enforce_role_policies).start()
     # moto builds URLs back to itself from MOTO_PORT, as its own server command sets it.
     os.environ.setdefault("MOTO_PORT", str(server.port))
     try:

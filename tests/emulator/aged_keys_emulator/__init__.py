@@ -26,8 +26,8 @@ def apply_patches():
         if moto.__version__ != MOTO_VERSION:
             raise RuntimeError(f"The emulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}: pin moto=={MOTO_VERSION}")
         # Imported here so that importing the package does not load every moto service.
-        # pylint: disable-next=import-outside-toplevel
-        from . import automation, config, config_evaluation, config_remediation_execution, iam, iam_access_keys, kms, organizations, sns, sns_filter
+        from . import authorization, automation, config, config_evaluation, config_remediation_execution  # pylint: disable=import-outside-toplevel
+        from . import iam, iam_access_keys, kms, organizations, sns, sns_filter  # pylint: disable=import-outside-toplevel
 
         iam.apply()
         iam_access_keys.apply()
@@ -39,4 +39,5 @@ def apply_patches():
         config_evaluation.apply()
         config_remediation_execution.apply()
         automation.apply()
+        authorization.apply()
         _APPLIED.set()

@@ -23,9 +23,14 @@ signature, and its errors are {"error": ..., "message": ...} with HTTP 400/404/4
     POST /_emulator/sns/deliveries
     {"account_id": ..., "region": "eu-west-1", "subscription_arn": ...}   (subscription_arn optional)
 
+    POST /_emulator/authorization            {"enabled": true | false}   (without it: the current state)
+    POST /_emulator/authorization/decisions  {"role_arn": ..., "clear": true}   (both optional)
+
 The key answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
 The deliveries answer lists what email, email-json, sms and lambda subscribers received
-({"Deliveries": [...]}, see sns.py).
+({"Deliveries": [...]}, see sns.py). The authorization operations switch the authorization of
+assumed-role sessions ({"Enabled": ...}) and list what each role was allowed, denied and refused
+({"Roles": [...]}, see authorization/switch.py).
 `set_access_key_age` and `set_access_key_last_used` call them from tests and the demo.
 
 moto records a key's last use whenever the key itself signs a request to the emulator
@@ -50,6 +55,8 @@ LAST_USED_FIELDS = {"date", "service", "region"}
 SET_LAST_USED_FIELDS = KEY_FIELDS | {"date", "days_ago", "service", "region", "never_used"}
 SNS_DELIVERIES_PATH = "/_emulator/sns/deliveries"
 DELIVERIES_FIELDS = {"account_id", "region", "subscription_arn"}
+AUTHORIZATION_PATH = "/_emulator/authorization"
+AUTHORIZATION_DECISIONS_PATH = "/_emulator/authorization/decisions"
 
 
 class ControlError(Exception):
@@ -249,6 +256,34 @@ def sns_deliveries(request):
     return {"Deliveries": recorded_deliveries(account_id, region, subscription_arn)}
 
 
+# --- POST /_emulator/authorization, /_emulator/authorization/decisions ---------------------
+
+def authorization(request):
+    """Switch the authorization of assumed-role sessions on or off; answer its state."""
+    check_known_fields(request, {"enabled"}, "request")
+    from .authorization import switch  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto
+
+    if "enabled" in request:
+        if not isinstance(request["enabled"], bool):
+            raise ControlError(400, "InvalidRequest", "'enabled' must be true or false")
+        switch.set_enabled(request["enabled"])
+    return {"Enabled": switch.enabled()}
+
+
+def authorization_decisions(request):
+    """What each role (or `role_arn`) was allowed, denied and refused; `clear` forgets it after answering."""
+    check_known_fields(request, {"role_arn", "clear"}, "request")
+    role_arn = required_string(request, "role_arn") if request.get("role_arn") is not None else None
+    if not isinstance(request.get("clear", False), bool):
+        raise ControlError(400, "InvalidRequest", "'clear' must be true or false")
+    from .authorization import switch  # pylint: disable=import-outside-toplevel
+
+    roles = switch.decisions(role_arn)
+    if request.get("clear"):
+        switch.clear(role_arn)
+    return {"Roles": roles}
+
+
 def describe_access_key(key):
     description = {"AccessKeyId": key.access_key_id, "UserName": key.user_name, "Status": key.status, "CreateDate": iso_utc(key.create_date)}
     if key.last_used is not None:
@@ -307,6 +342,19 @@ def sns_deliveries_of(endpoint_url, account_id, region, subscription_arn=None, t
     return post_control(endpoint_url, SNS_DELIVERIES_PATH, request, timeout)["Deliveries"]
 
 
+def enforce_role_policies(endpoint_url, enabled=True, timeout=10):
+    """Switch the authorization of assumed-role sessions on (or off); returns whether it is on."""
+    return post_control(endpoint_url, AUTHORIZATION_PATH, {"enabled": enabled}, timeout)["Enabled"]
+
+
+def authorization_decisions_of(endpoint_url, role_arn=None, clear=False, timeout=10):
+    """[{"RoleArn", "Allowed", "Denied", "Unsupported", "Unchecked"}] of every role (or `role_arn`); `clear` forgets them."""
+    request = {"clear": clear}
+    if role_arn is not None:
+        request["role_arn"] = role_arn
+    return post_control(endpoint_url, AUTHORIZATION_DECISIONS_PATH, request, timeout)["Roles"]
+
+
 def date_text(value):
     return value.isoformat() if isinstance(value, datetime.datetime) else value
 
@@ -323,4 +371,10 @@ def post_control(endpoint_url, path, request, timeout):
         raise ControlError(error.code, answer.get("error", "HTTPError"), answer.get("message", str(error))) from error
 
 
-OPERATIONS = {ACCESS_KEY_AGE_PATH: age_access_key, ACCESS_KEY_LAST_USED_PATH: set_last_used, SNS_DELIVERIES_PATH: sns_deliveries}
+OPERATIONS = {
+    ACCESS_KEY_AGE_PATH: age_access_key,
+    ACCESS_KEY_LAST_USED_PATH: set_last_used,
+    SNS_DELIVERIES_PATH: sns_deliveries,
+    AUTHORIZATION_PATH: authorization,
+    AUTHORIZATION_DECISIONS_PATH: authorization_decisions,
+}

@@ -20,6 +20,8 @@ from moto.core.responses import BaseResponse
 from .patching import is_patched, wrap_attribute
 
 RESPONSE_ENVIRON_KEY = "aged_keys_emulator.response"
+# Set by the authorization of assumed-role sessions (authorization/middleware.py) for each request it decided.
+AUTHORIZATION_ENVIRON_KEY = "aged_keys_emulator.authorization"
 MOTO_API_PATH = "/moto-api"
 
 
@@ -54,9 +56,21 @@ class RequestLoggingMiddleware:
         try:
             return self.app(environ, start_response)
         finally:
-            response = environ.pop(RESPONSE_ENVIRON_KEY, None)
-            if response is not None:
-                self.request_log.write(log_entry(response))
+            entry = with_authorization(environ.pop(RESPONSE_ENVIRON_KEY, None), environ.pop(AUTHORIZATION_ENVIRON_KEY, None))
+            if entry is not None:
+                self.request_log.write(entry)
+
+
+def with_authorization(response, authorization):
+    """The entry of a request moto answered, or of one the authorization refused, with its decision."""
+    entry = log_entry(response) if response is not None else None
+    if authorization is None:
+        return entry
+    if entry is None:
+        keys = {"service": "service", "action": "action", "account_id": "account_id", "region": "region"}
+        entry = {name: authorization.get(key, "") for name, key in keys.items()}
+    entry["authorization"] = {key: authorization[key] for key in ("principal", "decision", "checked") if key in authorization}
+    return entry
 
 
 def log_entry(response):

@@ -8,7 +8,9 @@ The patches change moto's classes in memory, so the server must run in the same
 process: this builds the same WSGI app as moto's `moto_server` command (the
 DomainDispatcherApplication and moto's request handler, threaded), optionally
 wrapped in the request log. The control endpoint (control.py) sits in front
-of moto's app and answers the /_emulator/ paths itself.
+of moto's app and answers the /_emulator/ paths itself; behind it, the
+authorization of assumed-role sessions (authorization/) decides each request
+while it is switched on.
 """
 
 import threading
@@ -17,17 +19,23 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from . import apply_patches, endpoint
+from .authorization import switch
+from .authorization.middleware import AuthorizationMiddleware
 from .control import ControlEndpointMiddleware
 from .request_log import RequestLog, RequestLoggingMiddleware, install_response_hook
 
 
 class EmulatorServer:
-    """Start with `start()`, stop with `stop()`; port 0 picks a free port."""
+    """Start with `start()`, stop with `stop()`; port 0 picks a free port.
 
-    def __init__(self, host="127.0.0.1", port=0, request_log_path=None):
+    `enforce_role_policies` switches on the authorization of assumed-role sessions (authorization/).
+    """
+
+    def __init__(self, host="127.0.0.1", port=0, request_log_path=None, enforce_role_policies=False):
         self.host = host
         self.requested_port = port
         self.request_log_path = request_log_path
+        self.enforce_role_policies = enforce_role_policies
         self._server = None
         self._thread = None
         self._request_log = None
@@ -43,6 +51,8 @@ class EmulatorServer:
     def start(self):
         """Return once the socket listens: connections are accepted from then on."""
         apply_patches()
+        if self.enforce_role_policies:
+            switch.set_enabled(True)
         self._server = make_server(self.host, self.requested_port, self._build_app(), threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="aged-keys-emulator", daemon=True)
         self._thread.start()
@@ -60,7 +70,7 @@ class EmulatorServer:
             self._request_log = None
 
     def _build_app(self):
-        app = ControlEndpointMiddleware(DomainDispatcherApplication(create_backend_app))
+        app = ControlEndpointMiddleware(AuthorizationMiddleware(DomainDispatcherApplication(create_backend_app)))
         if self.request_log_path is None:
             return app
         install_response_hook()
