@@ -11,3 +11,4 @@ EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..
 sys.path.insert(0, EMULATOR_DIR)
 
 from emulator_fixtures import config, emulator, emulator_server, iam  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from authorization_testing import enforced  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

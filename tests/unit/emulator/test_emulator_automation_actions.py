@@ -166,11 +166,13 @@ def test_on_failure_step_jumps(ssm):
 
 def test_max_attempts_retries_the_step(emulator, ssm):
     publish = {"Service": "sns", "Api": "Publish", "TopicArn": f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:missing", "Message": "x"}
+    # The request log is the whole test session's: count this test's requests only.
+    logged_before = len(emulator.logged_requests())
     execution = run_steps(ssm, step("publish", "aws:executeAwsApi", publish, maxAttempts=3))
     assert execution["AutomationExecutionStatus"] == "Failed"
     assert "An error occurred (NotFound) when calling the Publish operation" in execution["FailureMessage"]
     assert steps_by_name(execution)["publish"]["MaxAttempts"] == 3
-    assert sum(1 for line in emulator.logged_requests() if line["action"] == "Publish") == 3
+    assert sum(1 for line in emulator.logged_requests()[logged_before:] if line["action"] == "Publish") == 3
 
 
 def test_timeout_seconds_times_the_step_out(ssm):
