@@ -68,3 +68,17 @@ def test_stops_cleanly_on_sigint(start_server):
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
+
+
+def test_enforce_role_policies_switches_the_authorization_of_assumed_role_sessions_on(start_server):
+    process, url = start_server("--enforce-role-policies")
+    iam = client("iam", url)
+    trust = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]})
+    role_arn = iam.create_role(RoleName="nothing-allowed", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    credentials = client("sts", url).assume_role(RoleArn=role_arn, RoleSessionName="run")["Credentials"]
+    session = boto3.client("sns", endpoint_url=url, region_name="eu-west-1", aws_access_key_id=credentials["AccessKeyId"],
+                           aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"], config=NO_RETRIES)
+    with raises_aws_error("AuthorizationError", "because no identity-based policy allows the SNS:ListTopics action"):
+        session.list_topics()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
