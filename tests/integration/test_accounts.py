@@ -22,19 +22,22 @@ def test_adding_an_account_converges_it_and_leaves_the_others_unchanged(estate):
     readback.assert_target_converged(estate.account(NEW_ACCOUNT), CENTRAL)
 
 
-def test_limit_to_a_new_account_needs_nothing_from_the_central_play(estate):
+def test_limit_to_a_new_account_needs_nothing_from_the_central_play_once_it_is_listed(estate):
+    """The Organizations inventory lists every account of the organisation on the central host: a new
+    account is admitted by the central policies as soon as they converge, before its own run."""
     estate.prepare_targets([NEW_ACCOUNT])
     settings = {"aged_keys_organization_id": "o-abcdef1234"}
-    estate.write_inventory(settings=settings)
+    listed = {CENTRAL: {"aged_keys_target_account_ids": TARGETS + [NEW_ACCOUNT]}}
+    estate.write_inventory(settings=settings, host_vars=listed)
     assert estate.run().rc == 0
 
-    estate.write_inventory(targets=TARGETS + [NEW_ACCOUNT], settings=settings)
+    estate.write_inventory(targets=TARGETS + [NEW_ACCOUNT], settings=settings, host_vars=listed)
     run = estate.run(limit=estate.host_name(NEW_ACCOUNT))
     assert run.rc == 0, run
     assert {host for task, host in run.changed_tasks()} == {estate.host_name(NEW_ACCOUNT)}
     readback.assert_target_converged(estate.account(NEW_ACCOUNT), CENTRAL)
 
-    # Scoped by organisation, the central account has nothing to add for the new account.
+    # The central account already admitted the new account: nothing to change there.
     full = estate.run(check=True)
     assert full.rc == 0, full
     assert full.changed_tasks() == []
