@@ -139,6 +139,10 @@ class Estate:
         self.settings = dict(settings or {})
         self.host_vars = dict(host_vars or {})
         self.inventory = os.path.join(self.directory, "inventory.yml")
+        # The AWS endpoint of the controller's runs; None: the emulator itself. Set it to a
+        # proxy's URL (faults.FaultProxy) to route the playbooks' AWS calls through it; the
+        # read-back clients of account() always talk to the emulator directly.
+        self.endpoint_url = None
 
     @staticmethod
     def host_name(account_id):
@@ -195,6 +199,8 @@ class Estate:
             command += ["-e", json.dumps({name: value})]
         command += list(args)
         environment = self.emulator.environment()
+        if self.endpoint_url:
+            environment["AWS_ENDPOINT_URL"] = self.endpoint_url
         for name, value in (env or {}).items():
             if value is None:
                 environment.pop(name, None)
