@@ -28,6 +28,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_policies
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
@@ -235,16 +236,17 @@ def get_caller_identity(client):
 # Named resources
 # ---------------------------------------------------------------------------
 
-def _found(arn, tags, reserved_by=None):
-    return {"arn": arn, "tags": tags, "reserved_by": reserved_by}
+def _found(arn, tags, reserved_by=None, **details):
+    return dict({"arn": arn, "tags": tags, "reserved_by": reserved_by}, **details)
 
 
 def find_iam_role(client, name):
+    """The role with its tags and the names of its inline policies (policies someone else added are drift)."""
     role = get_iam_role(client, name)
     if not role:
         return None
     # GetRole returns the role's tags too.
-    return _found(role["Arn"], boto3_tag_list_to_ansible_dict(role.get("Tags", [])))
+    return _found(role["Arn"], boto3_tag_list_to_ansible_dict(role.get("Tags", [])), inline_policies=sorted(list_iam_role_policies(client, name)))
 
 
 def find_ssm_document(client, name):

@@ -85,7 +85,7 @@ options:
 notes:
   - >-
     Permissions used: C(config:DescribeConfigurationRecorders), C(config:DescribeConfigurationRecorderStatus),
-    C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole);
+    C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole) and C(iam:ListRolePolicies);
     C(ssm:DescribeDocument), C(ssm:ListTagsForResource); C(config:DescribeConfigRules),
     C(config:ListTagsForResource); C(sts:GetCallerIdentity), C(sns:GetTopicAttributes),
     C(sns:ListTagsForResource); C(kms:ListAliases), C(kms:ListResourceTags). A denied call becomes a
@@ -208,6 +208,14 @@ resources:
     arn:
       description: ARN of the resource when it exists.
       type: str
+    inline_policies:
+      description:
+        - For an existing V(iam_role), the names of its inline policies (C(iam:ListRolePolicies)), so that policies
+          someone else added can be told apart and removed.
+      type: list
+      elements: str
+      returned: for an existing iam_role
+      sample: [cloudsec-aged-keys-notify]
       sample: arn:aws:iam::123456789012:role/aged-keys-remediation-eu-west-1
 problems:
   description: Every problem found, each saying how to fix it. Empty when the account is ready.
@@ -322,7 +330,10 @@ def resource_result(kind, name, found, looked_up=True):
         return dict(type=kind, name=name, exists=None, owned=None, arn=None)
     if found is None:
         return dict(type=kind, name=name, exists=False, owned=None, arn=None)
-    return dict(type=kind, name=name, exists=True, owned=is_owned(found["tags"]), arn=found["arn"])
+    result = dict(type=kind, name=name, exists=True, owned=is_owned(found["tags"]), arn=found["arn"])
+    if "inline_policies" in found:
+        result["inline_policies"] = found["inline_policies"]
+    return result
 
 
 def resource_problem(kind, name, found, adopt):

@@ -116,6 +116,7 @@ def assert_central_converged(account, target_ids, organization_id=None):
     assert as_list(publish["Action"]) == ["sns:Publish"]
     assert publish["Resource"] == topic_arn(account.account_id)
     assert_publishers(publish, target_ids, organization_id)
+    assert len(policy["Statement"]) == 3, policy
     deny = statement(policy, "DenyInsecureTransport")
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

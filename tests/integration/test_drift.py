@@ -96,3 +96,46 @@ def test_drift_is_reported_exactly_then_repaired(estate):
     after = estate.run(check=True, extra_vars={"aged_keys_fail_on_drift": True})
     assert after.rc == 0, after
     assert after.changed_tasks() == []
+
+
+def test_privilege_creep_is_drift_and_the_converge_removes_it(estate):
+    """Extra managed or inline policies and a permissions boundary on the automation role, and extra
+    statements in the topic and key policies, are reported by --check --diff and removed by a run."""
+    assert estate.run().rc == 0
+    target = estate.account(TARGETS[0])
+    iam = target.client("iam")
+    iam.attach_role_policy(RoleName=readback.ROLE_NAME, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName="added-by-hand", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}))
+    iam.put_role_permissions_boundary(RoleName=readback.ROLE_NAME, PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    central = estate.account(CENTRAL)
+    extra = {"Sid": "AddedByHand", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sns:Publish",
+             "Resource": readback.topic_arn(CENTRAL)}
+    topic_policy = readback.topic(central)["attributes"]["Policy"]
+    topic_policy["Statement"].append(extra)
+    central.client("sns").set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="Policy", AttributeValue=json.dumps(topic_policy))
+    key = readback.kms_key(central)
+    key["policy"]["Statement"].append(dict(extra, Action="kms:Decrypt", Resource="*"))
+    central.client("kms").put_key_policy(KeyId=key["metadata"]["KeyId"], PolicyName="default", Policy=json.dumps(key["policy"]))
+    expected = {
+        (estate.host_name(TARGETS[0]), "Ensure the automation role"),
+        (estate.host_name(TARGETS[0]), "Remove inline policies of the automation role that the rollout did not write"),
+        (estate.host_name(CENTRAL), "Ensure the customer-managed key that encrypts the topic"),
+        (estate.host_name(CENTRAL), "Ensure the encrypted notification topic"),
+    }
+
+    check = estate.run(check=True, diff=True, extra_vars={"aged_keys_fail_on_drift": True})
+    assert check.rc != 0
+    assert {(host, task) for task, host in check.changed_tasks()} == expected
+    messages = " ".join(message for _task, _host, message in check.failures())
+    assert "automation role extra policies" in messages and "automation role" in messages
+    assert iam.list_attached_role_policies(RoleName=readback.ROLE_NAME)["AttachedPolicies"]
+
+    repair = estate.run()
+    assert repair.rc == 0, repair
+    assert {(host, task) for task, host in repair.changed_tasks()} == expected
+    role = iam.get_role(RoleName=readback.ROLE_NAME)["Role"]
+    assert "PermissionsBoundary" not in role
+    readback.assert_target_converged(target, CENTRAL)
+    readback.assert_central_converged(central, TARGETS)
+    assert estate.run(check=True).changed_tasks() == []

@@ -173,11 +173,14 @@ def test_find_iam_role_absent():
     client.get_paginator.assert_not_called()
 
 
-def test_find_iam_role_reads_the_tags_get_role_returns():
+def test_find_iam_role_reads_the_tags_get_role_returns_and_the_inline_policy_names():
     client = MagicMock()
     client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r", "Tags": OWNER_TAGS}}
+    client.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {"PolicyNames": ["zz-added-by-hand", "ours"]}
     assert preflight.find_iam_role(client, "r") == {
-        "arn": "arn:aws:iam::1:role/r", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
+        "arn": "arn:aws:iam::1:role/r", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None,
+        "inline_policies": ["ours", "zz-added-by-hand"]}
+    client.get_paginator.assert_called_with("list_role_policies")
     client.get_role.return_value = {"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}}
     assert preflight.find_iam_role(client, "r")["tags"] == {}
 
