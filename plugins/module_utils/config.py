@@ -22,10 +22,10 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import until_consistent
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 
 # Defaults AWS applies when PutRemediationConfigurations omits them (API reference,
@@ -116,7 +116,6 @@ def rule_ownership_problem(rule, adopt):
 
 
 @ConfigErrorHandler.list_error_handler("list tags of AWS Config resource", {})
-@AWSRetry.jittered_backoff()
 def list_config_resource_tags(client, arn):
     """Tags of a config rule or configuration recorder, by ARN."""
     paginator = client.get_paginator("list_tags_for_resource")
@@ -226,7 +225,6 @@ def config_rule_to_boto3(rule):
 
 
 @ConfigErrorHandler.list_error_handler("describe config rule")
-@AWSRetry.jittered_backoff()
 def get_config_rule(client, name):
     """The raw DescribeConfigRules entry for a rule name, or None.
 
@@ -251,7 +249,7 @@ def describe_config_rule(client, name):
 
 @ConfigErrorHandler.common_error_handler("put config rule")
 # Config answers ResourceInUseException while it evaluates a rule it has just created.
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["ResourceInUseException"])
+@until_consistent("ResourceInUseException")
 def put_config_rule(client, rule, tags):
     """Create or update a rule from its normalised form; tags is a dict."""
     # Keys starting with aws: belong to AWS and are refused in requests.
@@ -369,7 +367,7 @@ def put_remediation_configuration(client, configuration):
 
 @ConfigErrorHandler.deletion_error_handler("delete remediation configuration")
 # Deleting fails with RemediationInProgressException while a remediation runs; it ends soon.
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["RemediationInProgressException"])
+@until_consistent("RemediationInProgressException")
 def delete_remediation_configuration(client, rule_name, resource_type=None):
     kwargs = {"ConfigRuleName": rule_name}
     if resource_type:
@@ -503,7 +501,7 @@ def list_delivery_channels(client):
 
 @ConfigRecorderErrorHandler.common_error_handler("create configuration recorder")
 # A service-linked role that was just created takes a few seconds to become usable.
-@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["InvalidRoleException"])
+@until_consistent("InvalidRoleException", retries=6)
 def put_configuration_recorder(client, name, role_arn, resource_types, tags):
     """Create a recorder that records only resource_types. Tags are only applied at creation."""
     client.put_configuration_recorder(
@@ -516,7 +514,7 @@ def put_configuration_recorder(client, name, role_arn, resource_types, tags):
 
 @ConfigRecorderErrorHandler.common_error_handler("create delivery channel")
 # A bucket policy that was just written can take a moment to reach AWS Config.
-@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["InsufficientDeliveryPolicyException"])
+@until_consistent("InsufficientDeliveryPolicyException", retries=6)
 def put_delivery_channel(client, channel):
     client.put_delivery_channel(DeliveryChannel=delivery_channel_to_boto3(channel), aws_retry=True)
     return True
@@ -524,7 +522,7 @@ def put_delivery_channel(client, channel):
 
 @ConfigRecorderErrorHandler.common_error_handler("start configuration recorder")
 # AWS Config may not see a delivery channel created a moment ago.
-@AWSRetry.jittered_backoff(retries=6, catch_extra_error_codes=["NoAvailableDeliveryChannelException"])
+@until_consistent("NoAvailableDeliveryChannelException", retries=6)
 def start_configuration_recorder(client, name):
     client.start_configuration_recorder(ConfigurationRecorderName=name, aws_retry=True)
     return True
@@ -552,7 +550,6 @@ def delete_configuration_recorder(client, name):
 
 
 @ConfigRecorderErrorHandler.common_error_handler("look up the AWS Config service-linked role")
-@AWSRetry.jittered_backoff()
 def find_config_service_linked_role_arn(iam_client):
     """The ARN of AWS Config's service-linked role, or None when the account has none."""
     paginator = iam_client.get_paginator("list_roles")
@@ -613,7 +610,6 @@ class ConfigReportErrorHandler(ConfigErrorHandler):
 
 
 @ConfigReportErrorHandler.permission_error_handler("config:GetComplianceDetailsByConfigRule")
-@AWSRetry.jittered_backoff()
 def list_compliance_results(client, rule_name, compliance_types=REPORTED_COMPLIANCE_TYPES):
     """The rule's raw EvaluationResults of these compliance types, or None when the rule does not exist."""
     paginator = client.get_paginator("get_compliance_details_by_config_rule")
@@ -622,7 +618,6 @@ def list_compliance_results(client, rule_name, compliance_types=REPORTED_COMPLIA
 
 
 @ConfigReportErrorHandler.permission_error_handler("config:DescribeRemediationExecutionStatus", {})
-@AWSRetry.jittered_backoff()
 def list_remediation_statuses(client, rule_name):
     """{resource id: raw RemediationExecutionStatus} of the rule; {} when it has no remediation configuration."""
     paginator = client.get_paginator("describe_remediation_execution_status")
@@ -631,7 +626,6 @@ def list_remediation_statuses(client, rule_name):
 
 
 @ConfigReportErrorHandler.permission_error_handler("config:DescribeRemediationExceptions", {})
-@AWSRetry.jittered_backoff()
 def list_remediation_exceptions(client, rule_name):
     """{resource id: raw RemediationException} of the rule (botocore has no paginator for this call)."""
     request = {"ConfigRuleName": rule_name, "Limit": REPORT_PAGE_SIZE}
@@ -646,7 +640,6 @@ def list_remediation_exceptions(client, rule_name):
 
 
 @ConfigReportErrorHandler.permission_error_handler("config:ListDiscoveredResources", {})
-@AWSRetry.jittered_backoff()
 def resolve_iam_user_names(client, user_ids):
     """{resource id: user name} of IAM users as AWS Config recorded them, the way the notification
     document resolves them: no IAM permission needed. Users Config does not list are left out."""

@@ -55,3 +55,9 @@ NAME_PATTERNS = {
     # CreateRole: letters, digits and +=,.@_-; the role is '<prefix>-<region>', at most 64 characters.
     "role_name_prefix": r"^[A-Za-z0-9+=,.@_-]{1,48}$",
 }
+
+# One retry policy for every AWS call of the rollout, the collection's modules and amazon.aws's:
+# botocore's standard retry mode (exponential backoff with jitter, throttling and 5xx of every
+# service) with this many attempts in all (module_utils/retries.py; the roles pass the same to
+# amazon.aws's modules as aws_config through module_defaults).
+AWS_RETRIES = {"mode": "standard", "total_max_attempts": 10}

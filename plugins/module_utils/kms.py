@@ -18,7 +18,6 @@ import json
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 ALIAS_PREFIX = "alias/"
@@ -42,7 +41,6 @@ def qualified_alias_name(name):
 
 
 @KMSErrorHandler.common_error_handler("list KMS aliases")
-@AWSRetry.jittered_backoff()
 def list_aliases(client):
     return client.get_paginator("list_aliases").paginate().build_full_result().get("Aliases", [])
 
@@ -54,7 +52,6 @@ def get_alias(client, name):
 
 
 @KMSErrorHandler.common_error_handler("list KMS key tags")
-@AWSRetry.jittered_backoff()
 def list_key_tags(client, key_id):
     paginator = client.get_paginator("list_resource_tags")
     tags = paginator.paginate(KeyId=key_id).build_full_result().get("Tags", [])

@@ -17,9 +17,11 @@ __metaclass__ = type
 
 from collections import deque
 
-# botocore's adaptive mode retries throttled calls with backoff and slows the client down:
-# Organizations' request rate is low and shared by the whole organization.
-RETRY_CONFIG = {"retries": {"mode": "adaptive", "total_max_attempts": 10}}
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import AWS_RETRIES
+
+# The collection's one retry policy (botocore's, constants.AWS_RETRIES): Organizations' request rate is
+# low and shared by the whole organization, so each page is retried on its own.
+RETRY_CONFIG = {"retries": dict(AWS_RETRIES)}
 
 # Organizations is a global service served from us-east-1 in the aws partition.
 DEFAULT_REGION = "us-east-1"

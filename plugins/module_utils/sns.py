@@ -25,7 +25,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
@@ -241,7 +240,6 @@ def list_topic_tags(client, arn):
 
 
 @SNSErrorHandler.list_error_handler("list SNS topic subscriptions", [])
-@AWSRetry.jittered_backoff()
 def list_topic_subscriptions(client, arn):
     paginator = client.get_paginator("list_subscriptions_by_topic")
     return paginator.paginate(TopicArn=arn).build_full_result().get("Subscriptions", [])

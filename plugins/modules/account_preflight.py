@@ -235,8 +235,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
@@ -259,7 +259,7 @@ class AwsReader(object):
 
     def client(self, service):
         if service not in self._clients:
-            self._clients[service] = self._module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+            self._clients[service] = aws_client(self._module, service)
         return self._clients[service]
 
     def identity(self):

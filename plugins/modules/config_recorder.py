@@ -247,8 +247,8 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import config_service_linked_role_arn
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import create_config_service_linked_role
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_configuration_recorder
@@ -605,7 +605,7 @@ def resolve_role(module, clients):
     """(role ARN, whether the service-linked role must be created) for a new recorder."""
     if module.params.get("role_arn"):
         return module.params["role_arn"], False
-    clients["iam"] = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    clients["iam"] = aws_client(module, "iam")
     found = find_config_service_linked_role_arn(clients["iam"])
     if found:
         return found, False
@@ -692,7 +692,7 @@ def main():
     for warning in option_warnings(module.params):
         module.warn(warning)
 
-    clients = {"config": module.client("config", retry_decorator=AWSRetry.jittered_backoff())}
+    clients = {"config": aws_client(module, "config")}
     try:
         current = describe_recording(clients["config"], module.params["name"])
         if module.params["state"] == "present":

@@ -214,8 +214,8 @@ from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_MAX_ATTEMPTS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_RETRY_SECONDS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS
@@ -454,7 +454,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    client = module.client("config", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "config")
     rule_name = params["config_rule_name"]
     try:
         rule = describe_config_rule(client, rule_name)

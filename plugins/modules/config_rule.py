@@ -207,8 +207,8 @@ from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import EVALUATION_FREQUENCIES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
@@ -403,7 +403,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    client = module.client("config", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "config")
     try:
         current = describe_config_rule(client, params["name"])
         refusal = rule_ownership_problem(current, params["adopt"]) if current else None

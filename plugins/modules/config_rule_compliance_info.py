@@ -223,8 +223,8 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_compliance_results
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_exceptions
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_statuses
@@ -360,8 +360,8 @@ def main():
     if params["notification_window_days"] < 1:
         module.fail_json(msg="notification_window_days must be at least 1, got {0}.".format(params["notification_window_days"]))
 
-    client = module.client("config", retry_decorator=AWSRetry.jittered_backoff())
-    ssm_client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff()) if params["document_name"] else None
+    client = aws_client(module, "config")
+    ssm_client = aws_client(module, "ssm") if params["document_name"] else None
     try:
         report = build_report(client, params["name"], params["include_compliant"], params["resolve_names"],
                               lambda: read_notifications(ssm_client, params["document_name"], params["notification_window_days"]))

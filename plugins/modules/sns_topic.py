@@ -275,8 +275,8 @@ from functools import partial
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
@@ -579,7 +579,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "sns")
     account_id, partition = get_aws_account_info(module)
     arn = sns.topic_arn(partition, client.meta.region_name, account_id, params["name"])
     try:

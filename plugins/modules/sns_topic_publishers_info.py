@@ -121,8 +121,8 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import policy_evaluation
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
@@ -231,8 +231,8 @@ def main():
         module.fail_json(msg=" ".join(problems))
 
     region = params["topic_arn"].split(":")[3]
-    sns_client = module.client("sns", region=region, retry_decorator=AWSRetry.jittered_backoff())
-    kms_client = module.client("kms", region=region, retry_decorator=AWSRetry.jittered_backoff())
+    sns_client = aws_client(module, "sns", region=region)
+    kms_client = aws_client(module, "kms", region=region)
     try:
         found = describe_topic_policies(sns_client, kms_client, params["topic_arn"])
     except AnsibleAWSError as e:

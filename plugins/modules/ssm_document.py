@@ -235,8 +235,8 @@ from functools import partial
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
@@ -488,7 +488,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "ssm")
     manage_sharing = params["shared_account_ids"] is not None
     try:
         before = describe_document(client, params["name"], manage_sharing)

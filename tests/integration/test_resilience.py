@@ -6,36 +6,10 @@ Every playbook here runs through tests/integration/faults.py's proxy, which answ
 in ten (and the first call of every action) with the throttling or 5xx error that the
 called service returns, instead of forwarding it to the emulator.
 
-Retry settings (RETRY_ENV below): to be moved into the roles
---------------------------------------------------------------
-With botocore's defaults (standard retry mode, 3 attempts per call) one call in ten failing
-makes runs fail now and then: a call throttled three times in a row fails its task. Seen:
-account_preflight (config DescribeConfigurationRecorders / DescribeConfigurationRecorderStatus),
-config_remediation_configuration (DescribeRemediationConfigurations), ssm_document state=absent
-(DescribeDocumentPermission), sns_topic state=absent (sns GetTopicAttributes, Throttled) and
-amazon.aws.sts_assume_role (sts AssumeRole, Throttling). amazon.aws's AWSRetry decorators do
-not help: AWSRetry.found (amazon.aws plugins/module_utils/retries.py) retries Throttling,
-TooManyRequestsException, InternalFailure and ServiceUnavailable, but neither
-ThrottlingException (the throttling code of Config, SSM and KMS) nor SNS's Throttled; and
-sts_assume_role and kms_key make most calls without any AWSRetry.
-
-What makes every call retry enough, in one place and without a retry inside a retry, is
-botocore's own retry policy for every client of the run:
-
-    AWS_RETRY_MODE=standard  AWS_MAX_ATTEMPTS=10
-
-in the environment of the modules. amazon.aws (10.x) creates its clients with a botocore
-Config that sets only the user agent (module_utils/botocore.py, _boto3_conn), so botocore
-takes retry mode and attempts from these variables (botocore/args.py,
-_compute_retry_max_attempts and _compute_retry_mode), for our modules and amazon.aws's alike;
-standard mode retries every throttling code and every 5xx (botocore/retries/standard.py,
-ThrottledRetryableChecker, TransientRetryableChecker, ThrottlingStatusCodeChecker). The tests
-pass them with Estate.run's env. In the collection they belong in one place that reaches every
-AWS task, account_credentials' sts_assume_role included: the `environment` play keyword of the
-playbooks (site, cleanup, report, ...), or the execution environment / AWX job. Once they are
-there, the AWSRetry layers of our module_utils (clients made with retry_decorator and called
-with aws_retry=True, and the helpers that add @AWSRetry.jittered_backoff() on top) only
-multiply attempts and waits, and should keep retrying only their eventual-consistency codes.
+The collection's one retry policy (plugins/module_utils/constants.py AWS_RETRIES: botocore's
+standard retry mode, 10 attempts in all) makes every call retry throttling and 5xx enough: the
+collection's modules set it on their clients, and the roles pass it to amazon.aws's modules and
+sts_assume_role as aws_config. Nothing here sets retries: the product's own settings are tested.
 """
 
 import collections
@@ -53,8 +27,6 @@ from conftest import CENTRAL, TARGETS, fresh_estate
 from estate import EXECUTION_ROLE, REPO
 from faults import FaultProxy
 
-# The retry policy the rollout needs (see the module docstring).
-RETRY_ENV = {"AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "10"}
 FAULT_RATE = 0.10
 SEED = 20261
 QUEUE_NAME = "security-findings"
@@ -135,7 +107,7 @@ def rolled_out_under_faults(emulator, tmp_path_factory):
     queue_arn = with_subscriptions(estate)
     with proxy_for(emulator) as proxy:
         estate.endpoint_url = proxy.url
-        run = estate.run(env=RETRY_ENV)
+        run = estate.run()
         assert run.rc == 0, "{0}\n{1}".format(run, faults_met(proxy))
         assert_faults_in_every_action(proxy)
         yield estate, proxy, [("sqs", queue_arn), ("email", EMAIL)]
@@ -152,7 +124,7 @@ def test_rollout_converges_with_faults_and_makes_nothing_twice(rolled_out_under_
 def test_second_run_with_faults_changes_nothing(rolled_out_under_faults):
     estate, proxy, endpoints = rolled_out_under_faults
     proxy.reset_counts()
-    run = estate.run(env=RETRY_ENV)
+    run = estate.run()
     assert run.rc == 0, "{0}\n{1}".format(run, faults_met(proxy))
     assert run.changed_tasks() == []
     assert_faults_in_every_action(proxy)
@@ -162,7 +134,7 @@ def test_second_run_with_faults_changes_nothing(rolled_out_under_faults):
 def test_drift_check_with_faults_finds_no_drift(rolled_out_under_faults):
     estate, proxy, _endpoints = rolled_out_under_faults
     proxy.reset_counts()
-    run = estate.run(check=True, diff=True, extra_vars={"aged_keys_fail_on_drift": True}, env=RETRY_ENV)
+    run = estate.run(check=True, diff=True, extra_vars={"aged_keys_fail_on_drift": True})
     assert run.rc == 0, "{0}\n{1}".format(run, faults_met(proxy))
     assert run.changed_tasks() == []
     assert_faults_in_every_action(proxy)
@@ -172,7 +144,7 @@ def test_report_with_faults_reports_every_account(rolled_out_under_faults, tmp_p
     estate, proxy, _endpoints = rolled_out_under_faults
     proxy.reset_counts()
     path = str(tmp_path / "report.json")
-    run = estate.run("playbooks/report.yml", extra_vars={"aged_keys_report_path": path}, env=RETRY_ENV)
+    run = estate.run("playbooks/report.yml", extra_vars={"aged_keys_report_path": path})
     assert run.rc == 0, "{0}\n{1}".format(run, faults_met(proxy))
     assert_faults_in_every_action(proxy)
     with open(path) as stream:
@@ -186,7 +158,7 @@ def test_cleanup_with_faults_removes_everything(emulator, tmp_path):
     assert estate.run().rc == 0
     with proxy_for(emulator, seed=SEED + 1) as proxy:
         estate.endpoint_url = proxy.url
-        cleanup = estate.run("playbooks/cleanup.yml", env=RETRY_ENV)
+        cleanup = estate.run("playbooks/cleanup.yml")
         assert cleanup.rc == 0, "{0}\n{1}".format(cleanup, faults_met(proxy))
         assert_faults_in_every_action(proxy)
         readback.assert_central_empty(estate.account(CENTRAL))
@@ -194,7 +166,7 @@ def test_cleanup_with_faults_removes_everything(emulator, tmp_path):
             readback.assert_target_empty(estate.account(target))
 
         proxy.reset_counts()
-        again = estate.run("playbooks/cleanup.yml", env=RETRY_ENV)
+        again = estate.run("playbooks/cleanup.yml")
         assert again.rc == 0, "{0}\n{1}".format(again, faults_met(proxy))
         assert again.changed_tasks() == []
 
@@ -210,7 +182,7 @@ def test_an_account_that_denies_assume_role_fails_alone(emulator, tmp_path):
                      code="AccessDenied", message="User: arn:aws:iam::123456789012:user/testing is not authorized to perform: "
                      "sts:AssumeRole on resource: arn:aws:iam::{0}:role/{1}".format(refusing, EXECUTION_ROLE))
         estate.endpoint_url = proxy.url
-        run = estate.run(env=RETRY_ENV)
+        run = estate.run()
         assert proxy.refused, faults_met(proxy)
     assert run.rc != 0
     failures = run.failures()
@@ -223,11 +195,10 @@ def test_an_account_that_denies_assume_role_fails_alone(emulator, tmp_path):
 # ---------------------------------------------------------------- a run dies half-way
 
 
-def start_playbook(estate, env):
+def start_playbook(estate):
     """site.yml as Estate.run starts it, in its own process group, without waiting."""
     environment = estate.emulator.environment()
     environment["AWS_ENDPOINT_URL"] = estate.endpoint_url
-    environment.update(env)
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", estate.inventory,
                os.path.join(REPO, "site.yml")]
     return subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -239,7 +210,7 @@ def test_a_run_killed_half_way_converges_on_the_next_run(emulator, tmp_path):
     queue_arn = with_subscriptions(estate)
     with proxy_for(emulator, seed=SEED + 3) as proxy:
         estate.endpoint_url = proxy.url
-        process = start_playbook(estate, RETRY_ENV)
+        process = start_playbook(estate)
         try:
             # Half-way: the target accounts' play has begun to change them.
             deadline = time.time() + 600
@@ -256,7 +227,7 @@ def test_a_run_killed_half_way_converges_on_the_next_run(emulator, tmp_path):
         assert any(readback.remediation(estate.account(target)) is None for target in TARGETS)
 
         proxy.reset_counts()
-        run = estate.run(env=RETRY_ENV)
+        run = estate.run()
         assert run.rc == 0, "{0}\n{1}".format(run, faults_met(proxy))
     assert_converged(estate)
     assert_nothing_made_twice(estate, [("sqs", queue_arn), ("email", EMAIL)])

@@ -92,4 +92,4 @@ def test_the_retry_configuration_is_a_valid_botocore_config():
     from botocore.config import Config
 
     config = Config(**organizations.RETRY_CONFIG)
-    assert config.retries == {"mode": "adaptive", "total_max_attempts": 10}
+    assert config.retries == {"mode": "standard", "total_max_attempts": 10}

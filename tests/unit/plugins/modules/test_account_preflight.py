@@ -25,7 +25,7 @@ def fake_module():
     module = MagicMock()
     clients = {}
 
-    def client(service, retry_decorator=None):
+    def client(service, retry_decorator=None, config=None):
         return clients.setdefault(service, MagicMock(name=service))
     module.client.side_effect = client
     return module, clients

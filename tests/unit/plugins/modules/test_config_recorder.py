@@ -103,7 +103,7 @@ class FakeModule(object):
     def fail_json(self, **kwargs):
         raise Failed(kwargs["msg"])
 
-    def client(self, service, retry_decorator=None):
+    def client(self, service, retry_decorator=None, config=None):
         assert service == "iam"
         return self._iam
 
