@@ -192,6 +192,23 @@ def test_an_account_that_denies_assume_role_fails_alone(emulator, tmp_path):
     readback.assert_target_empty(estate.account(refusing))
 
 
+def test_a_failure_in_the_central_account_does_not_stop_the_targets_and_fails_the_run_naming_it(emulator, tmp_path):
+    estate = fresh_estate(emulator, tmp_path)
+    with proxy_for(emulator, seed=SEED + 3) as proxy:
+        proxy.refuse("sts", "AssumeRole", {"RoleArn": "arn:aws:iam::{0}:role/{1}".format(CENTRAL, EXECUTION_ROLE)},
+                     code="AccessDenied", message="not authorized to perform: sts:AssumeRole")
+        estate.endpoint_url = proxy.url
+        run = estate.run()
+        assert proxy.refused, faults_met(proxy)
+    assert run.rc != 0
+    assert {host for _task, host, _msg in run.failures()} == {estate.host_name(CENTRAL)}, run.failures()
+    [final] = [message for task, _host, message in run.failures() if task == "Fail the central account if it could not be set up"]
+    assert "could not be set up: Report a failure to assume the execution role: Cannot assume role" in final
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL)
+    readback.assert_central_empty(estate.account(CENTRAL))
+
+
 # ---------------------------------------------------------------- a run dies half-way
 
 
