@@ -12,6 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+# The least-privilege identities of the rollout (roles/execution_roles, playbooks/bootstrap.yml):
+# the deployer runs site.yml and cleanup, the read-only auditor site.yml --check and the report.
+DEPLOYER_ROLE_NAME = "cloudsec-aged-keys-deployer"
+AUDITOR_ROLE_NAME = "cloudsec-aged-keys-auditor"
+
 # Every resource the collection creates carries this tag (module_utils/ownership.py).
 OWNER_TAG_KEY = "ManagedBy"
 OWNER_TAG_VALUE = "cloudsec.aged_keys"

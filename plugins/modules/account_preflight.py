@@ -48,6 +48,14 @@ options:
         name that is stopped or has no delivery channel is not a problem, because the rollout completes it.
       - It must still record C(AWS::IAM::User).
     type: str
+  account_id:
+    description:
+      - The 12-digit id of the account the credentials must act in. C(sts:GetCallerIdentity) tells the account they
+        act in; any other account is a problem, so that nothing is ever changed in the wrong account (a mistyped
+        C(account_id), ambient credentials of another account).
+      - Leave unset to not check.
+    type: str
+    version_added: 0.1.0
   resources:
     description:
       - Named resources the rollout will create in this account and region.
@@ -228,6 +236,8 @@ problems:
       'aws configservice start-configuration-recorder --configuration-recorder-name default --region eu-west-1'.
 """
 
+import re
+
 try:
     import botocore
 except ImportError:
@@ -236,12 +246,12 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
 
@@ -266,6 +276,8 @@ class AwsReader(object):
         if self._identity is None:
             self._identity = preflight.get_caller_identity(self.client("sts"))
         return self._identity
+
+ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
 
 def call_or_note_denial(problems, service, purpose, func, *args):
@@ -359,10 +371,24 @@ def check_resource(reader, region, resource, adopt, problems):
     return resource_result(kind, name, found, looked_up)
 
 
+def check_account(reader, expected, problems):
+    """The credentials must act in the expected account; returns the account they act in."""
+    actual = reader.identity()["account"]
+    if actual != expected:
+        problems.append(
+            "The credentials act in AWS account {actual}, not in account {expected} (account_id of this host): nothing was "
+            "checked or changed. Check account_id, aged_keys_execution_role_name and aged_keys_assume_role, and the "
+            "controller's credentials.".format(actual=actual, expected=expected))
+    return actual
+
+
 def validate_params(module):
     for resource in module.params["resources"]:
         if not resource["name"].strip():
             module.fail_json(msg="resources: every entry needs a non-empty name (got an empty name for type {0}).".format(resource["type"]))
+    expected = module.params["account_id"]
+    if expected is not None and not ACCOUNT_ID_PATTERN.match(expected):
+        module.fail_json(msg="account_id must be a 12-digit AWS account id, got '{0}'.".format(expected))
     needs_region = module.params["config_recording"] == "required" or module.params["resources"]
     if needs_region and not module.region:
         module.fail_json(msg="No AWS region: set the region option (or AWS_REGION) to the region to check.")
@@ -390,6 +416,7 @@ def main():
         ),
         adopt=dict(type="bool", default=False),
         fail_on_problems=dict(type="bool", default=True),
+        account_id=dict(type="str"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)
@@ -399,6 +426,11 @@ def main():
     problems = []
     result = dict(changed=False)
     try:
+        if module.params["account_id"]:
+            result["account_id"] = check_account(reader, module.params["account_id"], problems)
+            if problems:
+                # Everything else would describe the wrong account.
+                module.fail_json(msg=failure_message(region, problems), **dict(result, problems=problems))
         if module.params["config_recording"] == "required":
             result["config_recording"] = check_config_recording(reader, region, module.params, problems)
             warn_about_failed_recording(module, result["config_recording"])

@@ -248,7 +248,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import config_service_linked_role_arn
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import create_config_service_linked_role
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_configuration_recorder
@@ -274,6 +273,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import customer_managed_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import recording_group_covers
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RECORDER_KIND = "AWS Config configuration recorder"
 DELIVERY_FREQUENCIES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]

@@ -215,7 +215,6 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_MAX_ATTEMPTS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_RETRY_SECONDS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS
@@ -232,6 +231,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import r
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameter_value
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 PARAMETER_KINDS = ("resource_value", "static_value")
 MAX_PARAMETERS = 25

@@ -208,7 +208,6 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import EVALUATION_FREQUENCIES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_config_rule
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
@@ -222,6 +221,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import u
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import plan_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 # Fields the module manages; everything else in a description is set by AWS.
 MANAGED_RULE_FIELDS = ("description", "source", "input_parameters", "maximum_execution_frequency", "scope")

@@ -224,13 +224,13 @@ import datetime
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_compliance_results
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_exceptions
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_statuses
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import resolve_iam_user_names
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import is_reminder_pause
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import outcome_from_outputs
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ssm import list_automation_executions
 
 NON_COMPLIANT = "NON_COMPLIANT"

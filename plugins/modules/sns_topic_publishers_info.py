@@ -122,10 +122,10 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import policy_evaluation
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 PRINCIPAL_ARN_PATTERN = re.compile(r"^arn:[a-z-]+:iam::[0-9]{12}:(role|user)/.+$")
 TOPIC_ACTIONS = ("sns:Publish",)

@@ -236,13 +236,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 DOCUMENT_TYPES = [
     "Automation",

@@ -169,9 +169,12 @@ class Estate:
             values.update(host_vars.get(account_id, {}))
             return values
 
+        # The administrator role that every emulated account has, unless a test runs as the
+        # collection's own deployer and auditor (a setting of None leaves a variable out).
+        variables = dict({"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                          "aged_keys_region": REGION, "aged_keys_execution_role_name": EXECUTION_ROLE}, **settings)
         inventory = {"all": {
-            "vars": dict({"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                          "aged_keys_region": REGION}, **settings),
+            "vars": {name: value for name, value in variables.items() if value is not None},
             "children": {
                 "central": {"hosts": {self.host_name(a): host(a) for a in ([central] if central else [])}},
                 "targets": {"hosts": {self.host_name(a): host(a) for a in targets}},

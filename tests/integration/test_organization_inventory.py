@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 import readback
-from estate import ORGANIZATIONS_REGION, REGION, Account, Emulator, Estate, create_organization
+from estate import EXECUTION_ROLE, ORGANIZATIONS_REGION, REGION, Account, Emulator, Estate, create_organization
 
 PLUGIN = "cloudsec.aged_keys.aws_organization_accounts"
 ENVIRONMENTS = ("Prod", "Staging", "Dev")
@@ -84,7 +84,8 @@ def write_source(directory, **options):
     with open(os.path.join(directory, "organization.aws_organization_accounts.yml"), "w") as stream:
         yaml.safe_dump(config, stream)
     with open(os.path.join(directory, "group_vars", "all.yml"), "w") as stream:
-        yaml.safe_dump({"ansible_python_interpreter": "{{ ansible_playbook_python }}", "aged_keys_region": REGION}, stream)
+        yaml.safe_dump({"ansible_python_interpreter": "{{ ansible_playbook_python }}", "aged_keys_region": REGION,
+                        "aged_keys_execution_role_name": EXECUTION_ROLE}, stream)
     return str(directory)
 
 

@@ -172,3 +172,14 @@ def test_failed_recording_is_a_warning():
     module.warn.reset_mock()
     module_under_test.warn_about_failed_recording(module, {"last_status": "Success"})
     module.warn.assert_not_called()
+
+
+def test_credentials_of_another_account_are_a_problem_before_anything_is_read():
+    module, clients = fake_module()
+    reader = module_under_test.AwsReader(module)
+    clients.setdefault("sts", MagicMock(name="sts")).get_caller_identity.return_value = {
+        "Account": "999999999999", "Arn": "arn:aws:sts::999999999999:assumed-role/x/y"}
+    problems = []
+    assert module_under_test.check_account(reader, "111111111111", problems) == "999999999999"
+    assert len(problems) == 1 and "act in AWS account 999999999999, not in account 111111111111" in problems[0]
+    assert module_under_test.check_account(reader, "999999999999", []) == "999999999999"
