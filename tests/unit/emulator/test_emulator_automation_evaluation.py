@@ -203,6 +203,23 @@ def test_resource_policy_principals(principal, match):
     assert decision.account_only is (match == "account")
 
 
+@pytest.mark.parametrize("principal, admitted", [
+    ({"Service": "sns.amazonaws.com"}, True),
+    ({"Service": ["events.amazonaws.com", "sns.amazonaws.com"]}, True),
+    ("*", True),
+    # IAM User Guide, "AWS JSON policy elements: Principal": {"AWS": "*"} is equivalent to "*".
+    ({"AWS": "*"}, True),
+    ({"Service": "events.amazonaws.com"}, False),
+    ({"AWS": "arn:aws:iam::111111111111:root"}, False),
+    ({"AWS": "111111111111"}, False),
+])
+def test_service_principals_in_resource_policies(principal, admitted):
+    service = policy.Principal(arn="sns.amazonaws.com", account="111111111111", principal_arn="sns.amazonaws.com", service="sns.amazonaws.com")
+    sent = policy.Request(action="sqs:SendMessage", resource="arn:aws:sqs:eu-west-1:111111111111:queue", principal=service, context={})
+    document = {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sqs:SendMessage", "Resource": "*"}]}
+    assert policy.evaluate(document, sent, resource_policy=True).allow is admitted
+
+
 def test_not_principal_is_not_emulated():
     decision = policy.evaluate(statement(NotPrincipal={"AWS": "x"}), request(), resource_policy=True)
     assert not decision.allow and "NotPrincipal is not emulated" in decision.notes[0]

@@ -132,7 +132,11 @@ def match_principal(principal_element, principal):
     if not isinstance(principal_element, dict):
         return None
     if principal.service:
-        return "direct" if principal.service in as_list(principal_element.get("Service", [])) else None
+        # IAM User Guide, "AWS JSON policy elements: Principal", all principals: {"AWS": "*"} is
+        # equivalent to "*", so it admits service principals too (the SQS console's queue policy
+        # for an SNS subscription uses it, with aws:SourceArn).
+        services = as_list(principal_element.get("Service", []))
+        return "direct" if principal.service in services or "*" in as_list(principal_element.get("AWS", [])) else None
     for value in as_list(principal_element.get("AWS", [])):
         if value == "*" or value in (principal.principal_arn, principal.arn):
             return "direct"
