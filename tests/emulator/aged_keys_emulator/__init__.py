@@ -27,7 +27,7 @@ def apply_patches():
             raise RuntimeError(f"The emulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}: pin moto=={MOTO_VERSION}")
         # Imported here so that importing the package does not load every moto service.
         from . import authorization, automation, config, config_evaluation, config_remediation_execution  # pylint: disable=import-outside-toplevel
-        from . import iam, iam_access_keys, kms, organizations, sns, sns_filter  # pylint: disable=import-outside-toplevel
+        from . import iam, iam_access_keys, kms, organizations, sns, sns_filter, sqs  # pylint: disable=import-outside-toplevel
 
         iam.apply()
         iam_access_keys.apply()
@@ -35,6 +35,7 @@ def apply_patches():
         organizations.apply()
         sns.apply()
         sns_filter.apply()
+        sqs.apply()
         config.apply()
         config_evaluation.apply()
         config_remediation_execution.apply()

@@ -23,12 +23,16 @@ signature, and its errors are {"error": ..., "message": ...} with HTTP 400/404/4
     POST /_emulator/sns/deliveries
     {"account_id": ..., "region": "eu-west-1", "subscription_arn": ...}   (subscription_arn optional)
 
+    POST /_emulator/sns/delivery-failures
+    {"account_id": ..., "region": "eu-west-1", "subscription_arn": ...}   (subscription_arn optional)
+
     POST /_emulator/authorization            {"enabled": true | false}   (without it: the current state)
     POST /_emulator/authorization/decisions  {"role_arn": ..., "clear": true}   (both optional)
 
 The key answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
 The deliveries answer lists what email, email-json, sms and lambda subscribers received
-({"Deliveries": [...]}, see sns.py). The authorization operations switch the authorization of
+({"Deliveries": [...]}, see sns.py); the failures answer the SQS deliveries SNS gave up on, in
+the topic's account ({"Failures": [...]}, see sns_sqs_delivery.py). The authorization operations switch the authorization of
 assumed-role sessions ({"Enabled": ...}) and list what each role was allowed, denied and refused
 ({"Roles": [...]}, see authorization/switch.py).
 `set_access_key_age` and `set_access_key_last_used` call them from tests and the demo.
@@ -54,6 +58,7 @@ AGE_FIELDS = KEY_FIELDS | {"age_days", "create_date", "last_used"}
 LAST_USED_FIELDS = {"date", "service", "region"}
 SET_LAST_USED_FIELDS = KEY_FIELDS | {"date", "days_ago", "service", "region", "never_used"}
 SNS_DELIVERIES_PATH = "/_emulator/sns/deliveries"
+SNS_DELIVERY_FAILURES_PATH = "/_emulator/sns/delivery-failures"
 DELIVERIES_FIELDS = {"account_id", "region", "subscription_arn"}
 AUTHORIZATION_PATH = "/_emulator/authorization"
 AUTHORIZATION_DECISIONS_PATH = "/_emulator/authorization/decisions"
@@ -246,14 +251,28 @@ def set_last_used(request):
 
 def sns_deliveries(request):
     """What email, email-json, sms and lambda subscribers of one account and region received."""
+    account_id, region, subscription_arn = deliveries_request(request)
+    from .sns import recorded_deliveries  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto's SNS
+
+    return {"Deliveries": recorded_deliveries(account_id, region, subscription_arn)}
+
+
+def sns_delivery_failures(request):
+    """The SQS deliveries the topics of one account and region could not make."""
+    account_id, region, subscription_arn = deliveries_request(request)
+    from .sns_sqs_delivery import recorded_failures  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto
+
+    return {"Failures": recorded_failures(account_id, region, subscription_arn)}
+
+
+def deliveries_request(request):
+    """(account id, region, subscription ARN or None) of a deliveries request."""
     check_known_fields(request, DELIVERIES_FIELDS, "request")
     account_id, region = requested_account(request), required_string(request, "region")
     subscription_arn = request.get("subscription_arn")
     if subscription_arn is not None:
         subscription_arn = required_string(request, "subscription_arn")
-    from .sns import recorded_deliveries  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto's SNS
-
-    return {"Deliveries": recorded_deliveries(account_id, region, subscription_arn)}
+    return account_id, region, subscription_arn
 
 
 # --- POST /_emulator/authorization, /_emulator/authorization/decisions ---------------------
@@ -342,6 +361,15 @@ def sns_deliveries_of(endpoint_url, account_id, region, subscription_arn=None, t
     return post_control(endpoint_url, SNS_DELIVERIES_PATH, request, timeout)["Deliveries"]
 
 
+def sns_delivery_failures_of(endpoint_url, account_id, region, subscription_arn=None, timeout=10):
+    """The SQS deliveries that the topics of this account and region could not make, oldest first:
+    [{"SubscriptionArn", "TopicArn", "Protocol", "Endpoint", "MessageId", "ErrorCode", "ErrorMessage"}]."""
+    request = {"account_id": account_id, "region": region}
+    if subscription_arn is not None:
+        request["subscription_arn"] = subscription_arn
+    return post_control(endpoint_url, SNS_DELIVERY_FAILURES_PATH, request, timeout)["Failures"]
+
+
 def enforce_role_policies(endpoint_url, enabled=True, timeout=10):
     """Switch the authorization of assumed-role sessions on (or off); returns whether it is on."""
     return post_control(endpoint_url, AUTHORIZATION_PATH, {"enabled": enabled}, timeout)["Enabled"]
@@ -375,6 +403,7 @@ OPERATIONS = {
     ACCESS_KEY_AGE_PATH: age_access_key,
     ACCESS_KEY_LAST_USED_PATH: set_last_used,
     SNS_DELIVERIES_PATH: sns_deliveries,
+    SNS_DELIVERY_FAILURES_PATH: sns_delivery_failures,
     AUTHORIZATION_PATH: authorization,
     AUTHORIZATION_DECISIONS_PATH: authorization_decisions,
 }

@@ -19,7 +19,9 @@ message delivery"):
 - sqs: the JSON notification (Type, MessageId, TopicArn, Subject, Message, Timestamp,
   SignatureVersion, Signature, SigningCertURL, UnsubscribeURL, MessageAttributes), or with
   RawMessageDelivery the message itself with the attributes as SQS message attributes.
-  The queue is the one the endpoint ARN names, in its own account and region.
+  The queue is the one the endpoint ARN names, in its own account and region. Its queue
+  policy, and the key of an encrypted queue, must admit SNS (sns_sqs_delivery.py); a
+  delivery they refuse, or to a missing queue, is dropped and recorded as a failure.
 - email, email-json, sms and lambda cannot reach a real endpoint from the emulator. Their
   deliveries are recorded, as the subscriber would receive them, and read back through the
   control endpoint (POST /_emulator/sns/deliveries): email and sms get the text, email-json
@@ -31,15 +33,16 @@ Filter policies are checked before every delivery (sns_filter.py).
 """
 
 import json
-import threading
 
 from moto.sns.exceptions import InvalidParameterValue
-from moto.sns.models import SNSBackend, Subscription, sns_backends
+from moto.sns.models import SNSBackend, Subscription
 from moto.sqs import sqs_backends
 from moto.sqs.exceptions import QueueDoesNotExist
 from moto.utilities.arns import parse_arn
 
+from . import sns_records
 from .patching import wrap_attribute
+from .sns_sqs_delivery import Refusal, delivery_refusal, record_failure
 
 DEFAULT_KEY = "default"
 UNPARSABLE = "Invalid parameter: Message Structure - JSON message body failed to parse"
@@ -48,7 +51,6 @@ RECORDED_PROTOCOLS = ("email", "email-json", "sms", "lambda")
 # Amazon SNS Developer Guide, email notifications: the subject when Publish gives none.
 DEFAULT_EMAIL_SUBJECT = "AWS Notification Message"
 DELIVERIES_ATTRIBUTE = "emulator_deliveries"
-_DELIVERIES_LOCK = threading.Lock()
 
 
 def apply():
@@ -127,11 +129,17 @@ def deliver_to_queue(subscription, message, message_id, subject, attributes, gro
         notification = subscription.get_post_data(message, message_id, subject, message_attributes=attributes or None)
         body, sqs_attributes = json.dumps(notification, indent=2), {}
     try:
-        backend.send_message(queue_arn.resource_id, body, message_attributes=sqs_attributes,
-                             deduplication_id=deduplication_id, group_id=group_id, validate_group_id=False)
-    except QueueDoesNotExist:
+        queue = backend.get_queue(queue_arn.resource_id)
+    except QueueDoesNotExist as error:
         # SNS delivers asynchronously: a missing queue loses the message, it does not fail Publish.
-        pass
+        record_failure(subscription, message_id, Refusal("QueueDoesNotExist", error.message))
+        return
+    refusal = delivery_refusal(subscription.topic.arn, queue)
+    if refusal is not None:
+        record_failure(subscription, message_id, refusal)
+        return
+    backend.send_message(queue.name, body, message_attributes=sqs_attributes,
+                         deduplication_id=deduplication_id, group_id=group_id, validate_group_id=False)
 
 
 def raw_delivery(subscription):
@@ -166,18 +174,13 @@ def lambda_record(subscription, notification):
 
 
 def record_delivery(subscription, body, subject):
-    backend = subscription.topic.sns_backend
     delivery = {"SubscriptionArn": subscription.arn, "TopicArn": subscription.topic.arn, "Protocol": subscription.protocol,
                 "Endpoint": subscription.endpoint, "Body": body}
     if subscription.protocol == "email":
         delivery["Subject"] = subject or DEFAULT_EMAIL_SUBJECT
-    with _DELIVERIES_LOCK:
-        backend.__dict__.setdefault(DELIVERIES_ATTRIBUTE, []).append(delivery)
+    sns_records.note(subscription, DELIVERIES_ATTRIBUTE, delivery)
 
 
 def recorded_deliveries(account_id, region, subscription_arn=None):
     """The recorded deliveries of one account and region, oldest first, optionally of one subscription."""
-    backend = sns_backends[account_id][region]
-    with _DELIVERIES_LOCK:
-        deliveries = list(backend.__dict__.get(DELIVERIES_ATTRIBUTE, []))
-    return [delivery for delivery in deliveries if subscription_arn in (None, delivery["SubscriptionArn"])]
+    return sns_records.noted(DELIVERIES_ATTRIBUTE, account_id, region, subscription_arn)

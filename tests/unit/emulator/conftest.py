@@ -10,5 +10,5 @@ import sys
 EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "emulator"))
 sys.path.insert(0, EMULATOR_DIR)
 
-from emulator_fixtures import config, emulator, emulator_server, iam  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from emulator_fixtures import config, emulator, emulator_server, iam, sns, sqs, topic_arn  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from authorization_testing import enforced  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

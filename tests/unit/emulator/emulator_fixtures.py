@@ -39,3 +39,21 @@ def config(emulator):  # pylint: disable=redefined-outer-name
 def iam(emulator):  # pylint: disable=redefined-outer-name
     """IAM in the default account."""
     return emulator.client("iam")
+
+
+@pytest.fixture
+def sns(emulator):  # pylint: disable=redefined-outer-name
+    """SNS in the default account and region."""
+    return emulator.client("sns")
+
+
+@pytest.fixture
+def sqs(emulator):  # pylint: disable=redefined-outer-name
+    """SQS in the default account and region."""
+    return emulator.client("sqs")
+
+
+@pytest.fixture
+def topic_arn(sns):  # pylint: disable=redefined-outer-name
+    """A topic of the default account, without subscribers."""
+    return sns.create_topic(Name="aged-keys")["TopicArn"]

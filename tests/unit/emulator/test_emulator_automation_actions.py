@@ -10,6 +10,7 @@ import pytest
 
 from automation_testing import caller_identity_step, create_role, payload_of, run_steps, step, steps_by_name, wait_for
 from emulator_testing import DEFAULT_ACCOUNT, REGION
+from sns_testing import queue_for_topic
 
 ECHO_SCRIPT = "def handler(events, context):\n    return {'events': events, 'execution_id': context['automation:EXECUTION_ID']}\n"
 
@@ -350,8 +351,7 @@ def test_script_failures(ssm, inputs, message):
 def test_execute_automation_runs_aws_publish_sns_notification_as_a_child(emulator, ssm):
     sns, sqs = emulator.client("sns"), emulator.client("sqs")
     topic_arn = sns.create_topic(Name="notices")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName="notices")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_url, queue_arn = queue_for_topic(sqs, "notices", topic_arn)
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
     child = {"DocumentName": "AWS-PublishSNSNotification", "RuntimeParameters": {"TopicArn": topic_arn, "Message": "from {{ automation:EXECUTION_ID }}"}}
 

@@ -21,6 +21,7 @@ from aged_keys_emulator.control import set_access_key_age, set_access_key_last_u
 
 from automation_testing import run, steps_by_name
 from emulator_testing import REGION, put_access_keys_rule, start_recorder
+from sns_testing import queue_for_topic
 
 TARGET = "111111111111"
 CENTRAL = "222222222222"
@@ -128,8 +129,7 @@ def deploy_central(emulator, grant_targets=True, organization_id=None):
     attributes = {"KmsMasterKeyId": "alias/cloudsec-aged-keys", "Policy": topic_policy(organization_id)}
     topic_arn = sns.create_topic(Name=TOPIC_NAME, Attributes=attributes)["TopicArn"]
     sqs = emulator.client("sqs", credentials=credentials)
-    queue_url = sqs.create_queue(QueueName="aged-keys-tickets")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_url, queue_arn = queue_for_topic(sqs, "aged-keys-tickets", topic_arn)
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     return sqs, queue_url
 

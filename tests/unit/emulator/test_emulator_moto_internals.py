@@ -24,6 +24,7 @@ from moto.moto_server import werkzeug_app
 from moto.organizations import models as organizations_models
 from moto.sns import models as sns_models
 from moto.sns import utils as sns_utils
+from moto.sqs import models as sqs_models
 from moto.ssm import models as ssm_models
 from moto.sts import models as sts_models
 
@@ -63,6 +64,7 @@ def signature_of(function):
     (kms_models.KmsBackend, "cancel_key_deletion", ["self", "key_id"]),
     (kms_models.KmsBackend, "enable_key", ["self", "key_id"]),
     (kms_models.KmsBackend, "disable_key", ["self", "key_id"]),
+    (sqs_models.SQSBackend, "set_queue_attributes", ["self", "queue_name", "attributes"]),
 ])
 def test_patched_methods_keep_their_signature(owner, name, parameters):
     assert signature_of(getattr(owner, name)) == parameters
@@ -143,6 +145,19 @@ def test_sns_state_the_delivery_reads():
     assert topic.sns_backend is backend and hasattr(backend, "subscriptions")
     matcher = sns_utils.FilterPolicyMatcher({"a": ["b"]}, None)
     assert (matcher.filter_policy, matcher.filter_policy_scope) == ({"a": ["b"]}, "MessageAttributes")
+
+
+def test_sqs_state_the_delivery_reads():
+    backend = sqs_models.SQSBackend("eu-west-1", "123456789012")
+    queue = backend.create_queue("probe", KmsMasterKeyId="alias/probe")
+    for name in ("queue_arn", "policy", "kms_master_key_id", "physical_resource_id", "account_id", "region", "name"):
+        assert hasattr(queue, name), f"Queue.{name}"
+    assert backend.get_queue("probe") is queue
+    # moto resets the policy whenever Policy is not set (patched by sqs.py).
+    assert 'self.policy = attributes.get("Policy")' in inspect.getsource(sqs_models.Queue._set_attributes)  # pylint: disable=protected-access
+    assert "any_id_to_key_id" in dir(kms_models.KmsBackend)
+    key = kms_models.Key("p", "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "d", "123456789012", "eu-west-1")
+    assert hasattr(key, "policy") and hasattr(key, "key_state")
 
 
 def test_config_rule_attributes_the_evaluation_reads():

@@ -18,21 +18,6 @@ DOCUMENT = json.dumps({"schema": "aged-keys/1", "user": "alice"})
 STRUCTURED = json.dumps({"default": TEXT, "email": TEXT + " (email)", "sqs": DOCUMENT, "lambda": DOCUMENT, "https": DOCUMENT})
 
 
-@pytest.fixture
-def sns(emulator):
-    return emulator.client("sns")
-
-
-@pytest.fixture
-def sqs(emulator):
-    return emulator.client("sqs")
-
-
-@pytest.fixture
-def topic_arn(sns):
-    return sns.create_topic(Name="aged-keys")["TopicArn"]
-
-
 @pytest.mark.parametrize("message, error", [
     ("not json", "Invalid parameter: Message Structure - JSON message body failed to parse"),
     ('{"default": "x"', "Invalid parameter: Message Structure - JSON message body failed to parse"),
