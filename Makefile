@@ -33,11 +33,11 @@ test: units integration sanity lint changelog
 units: venv
 	$(PYTEST) tests/unit -q
 
-# Independent test files run in parallel, each worker with its own emulator; a file's tests
-# share one worker (they share module-scoped estates).
+# Tests run in parallel, each worker with its own emulator; the tests of a module that shares
+# a module-scoped estate are one xdist group and stay on one worker.
 INTEGRATION_WORKERS ?= 3
 integration: venv
-	$(PYTEST) tests/integration -q -n $(INTEGRATION_WORKERS) --dist loadfile --durations=15
+	$(PYTEST) tests/integration -q -n $(INTEGRATION_WORKERS) --dist loadgroup --durations=20
 
 sanity: venv
 	tests/sanity/run.sh

@@ -17,6 +17,9 @@ from awx_runner import BIN, Project, aws_credential_env, clean_environment, slic
 from conftest import CENTRAL, TARGETS
 from estate import REPO
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("awx")
+
 # What an "Amazon Web Services" credential with a session token injects (the emulator accepts
 # any keys), plus the emulator's endpoint. No region: AWX's credential injects none.
 CREDENTIAL = aws_credential_env("testing", "testing", security_token="testing-session-token")

@@ -16,6 +16,9 @@ import readback
 from conftest import CENTRAL, TARGETS
 from estate import REPO
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("installed_collection")
+
 BIN = os.path.dirname(sys.executable)
 # What a user's checkout may hold besides the collection: none of it belongs in the artifact.
 CHECKOUT_CLUTTER = ["venv/lib/python3.11/site-packages/big.py", "env/bin/python", ".tox/py311/log.txt",

@@ -18,6 +18,9 @@ import readback
 import rehearsal
 from conftest import CENTRAL, TARGETS, fresh_estate
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("key_management")
+
 ROUTING, EXEMPTIONS, DEACTIVATION = TARGETS
 Managed = collections.namedtuple("Managed", "estate central queues settings")
 TEAMS = ("team-a", "team-b")

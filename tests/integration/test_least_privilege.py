@@ -11,6 +11,9 @@ import readback
 import rehearsal
 from conftest import CENTRAL, TARGETS
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("least_privilege")
+
 TARGET = TARGETS[0]
 CONFIGURATIONS = {
     "notify only": ({"aged_keys_reminder_days": 0},

@@ -15,6 +15,9 @@ import yaml
 import readback
 from estate import EXECUTION_ROLE, ORGANIZATIONS_REGION, REGION, Account, Emulator, Estate, create_organization
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("organization_inventory")
+
 PLUGIN = "cloudsec.aged_keys.aws_organization_accounts"
 ENVIRONMENTS = ("Prod", "Staging", "Dev")
 TEAMS = 6

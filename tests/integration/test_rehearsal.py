@@ -16,6 +16,9 @@ import readback
 import rehearsal
 from conftest import CENTRAL, TARGETS
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("rehearsal")
+
 OTHER_REGION = "us-east-1"
 Pipeline = collections.namedtuple("Pipeline", "estate central queue_url")
 

@@ -14,6 +14,9 @@ import readback
 import rehearsal
 from conftest import TARGETS
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("report")
+
 # An account of the inventory where nothing was rolled out yet.
 NOT_ROLLED_OUT = "444455556666"
 REPORT = "playbooks/report.yml"

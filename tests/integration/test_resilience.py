@@ -27,6 +27,9 @@ from conftest import CENTRAL, TARGETS, fresh_estate
 from estate import EXECUTION_ROLE, REPO
 from faults import FaultProxy
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("resilience")
+
 FAULT_RATE = 0.10
 SEED = 20261
 QUEUE_NAME = "security-findings"
