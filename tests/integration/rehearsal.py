@@ -19,7 +19,7 @@ import readback
 
 sys.path.insert(0, os.path.join(readback.REPO, "tests", "emulator"))
 
-from aged_keys_emulator.control import set_access_key_age  # noqa: E402  pylint: disable=wrong-import-position
+from aged_keys_emulator.control import set_access_key_age, sns_delivery_failures_of  # noqa: E402  pylint: disable=wrong-import-position
 
 QUEUE_NAME = "aged-keys-notifications"
 with open(os.path.join(readback.REPO, "docs", "message.schema.json"), encoding="utf-8") as schema_file:
@@ -98,10 +98,11 @@ def subscribe_queue(central_account):
     return queue_url
 
 
-def create_queue(central_account, name):
-    """An SQS queue in the central account that the notification topic may send to; (URL, ARN)."""
+def create_queue(central_account, name, attributes=None):
+    """An SQS queue in the central account that the notification topic may send to, with these
+    further queue attributes (KmsMasterKeyId, ...); (URL, ARN)."""
     sqs = central_account.client("sqs")
-    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_url = sqs.create_queue(QueueName=name, Attributes=dict(attributes or {}))["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     topic_arn = readback.topic_arn(central_account.account_id)
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
@@ -115,6 +116,20 @@ def create_queue(central_account, name):
         }],
     })})
     return queue_url, queue_arn
+
+
+def create_key(account, *statements):
+    """A KMS key of the account whose policy gives the account full control, plus these statements; its ARN."""
+    root = {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{0}:root".format(account.account_id)},
+            "Action": "kms:*", "Resource": "*"}
+    policy = {"Version": "2012-10-17", "Statement": [root] + list(statements)}
+    return account.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"]
+
+
+def delivery_failures(central_account, subscription_arn=None):
+    """What the central topic could not deliver to SQS, as the emulator recorded it (AWS reports it
+    through delivery status logging): [{"SubscriptionArn", "Endpoint", "MessageId", "ErrorCode", "ErrorMessage", ...}]."""
+    return sns_delivery_failures_of(central_account.emulator.url, central_account.account_id, central_account.region, subscription_arn)
 
 
 def drain_notifications(central_account, queue_url):
