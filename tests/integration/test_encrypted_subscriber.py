@@ -15,6 +15,9 @@ import readback
 import rehearsal
 from conftest import CENTRAL, TARGETS
 
+# Its module-scoped estate keeps the module's tests on one worker.
+pytestmark = pytest.mark.xdist_group("encrypted_subscriber")
+
 
 def sns_uses_the_key(topic_arn):
     """The key policy statement of docs/message.md."""
