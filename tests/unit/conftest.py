@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Make `ansible_collections.cloudsec.aged_keys` importable for plain pytest runs.
+"""Install Ansible's collection loader before any unit test imports `ansible_collections`.
 
 `make venv` links the checkout at .build/collections/ansible_collections/cloudsec/aged_keys.
+The loader is installed as `ansible-playbook` and `ansible-inventory` install it: the inventory
+plugin tests need Ansible's plugin loader to find the plugin, and an `ansible_collections`
+package imported before the loader is installed cannot be loaded afterwards.
 """
 
 import os
-import sys
 
-_COLLECTIONS = os.path.join(os.path.dirname(__file__), "..", "..", ".build", "collections")
-if os.path.isdir(_COLLECTIONS):
-    sys.path.insert(0, os.path.abspath(_COLLECTIONS))
+from ansible.plugins.loader import init_plugin_loader
+
+init_plugin_loader([os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".build", "collections"))])
