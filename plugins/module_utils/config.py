@@ -26,7 +26,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import until_consistent
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
 
 # Defaults AWS applies when PutRemediationConfigurations omits them (API reference,
 # RemediationConfiguration); a description without them means these values.
@@ -105,11 +104,11 @@ def service_linked_rule_message(rule):
     ).format(name=rule["name"], service=rule["created_by"])
 
 
-def rule_ownership_problem(rule, adopt):
-    """Why the rule must be left alone, or None when we may manage it (and its remediation)."""
+def rule_ownership_problem(rule, ownership, state="present"):
+    """Why the rule must be left alone in `state`, or None when an Ownership may manage it (and its remediation)."""
     if rule.get("created_by"):
         return service_linked_rule_message(rule)
-    return ownership_problem("AWS Config rule", rule, adopt)
+    return ownership.problem("AWS Config rule", rule, state)
 
 
 # ---------------------------------------------------------------- tags of rules and recorders

@@ -17,9 +17,17 @@ __metaclass__ = type
 DEPLOYER_ROLE_NAME = "cloudsec-aged-keys-deployer"
 AUDITOR_ROLE_NAME = "cloudsec-aged-keys-auditor"
 
-# Every resource the collection creates carries this tag (module_utils/ownership.py).
+# Every resource the collection creates carries this tag (module_utils/ownership.py), with the
+# deployment it belongs to, so that two deployments in one account never manage or remove each
+# other's resources; a resource taken over with adopt also carries ADOPTED_TAG_KEY.
 OWNER_TAG_KEY = "ManagedBy"
 OWNER_TAG_VALUE = "cloudsec.aged_keys"
+DEPLOYMENT_TAG_KEY = "cloudsec.aged_keys:deployment"
+ADOPTED_TAG_KEY = "cloudsec.aged_keys:adopted"
+ADOPTED_TAG_VALUE = "true"
+# A deployment id is a tag value: letters, digits, spaces and _.:/=+-@ (1 to 128 here). The
+# default names the central account, the topic's region and its name.
+DEPLOYMENT_ID_FORMAT = "{account_id}:{region}:{topic_name}"
 
 # AWS Config API Reference, ConfigRule.MaximumExecutionFrequency.
 EVALUATION_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
@@ -59,6 +67,8 @@ NAME_PATTERNS = {
     "config_rule_name": r"^[A-Za-z0-9_.-]{1,128}$",
     # CreateRole: letters, digits and +=,.@_-; the role is '<prefix>-<region>', at most 64 characters.
     "role_name_prefix": r"^[A-Za-z0-9+=,.@_-]{1,48}$",
+    # A tag value, see DEPLOYMENT_ID_FORMAT.
+    "deployment_id": r"^[A-Za-z0-9_.:/=+@ -]{1,128}$",
 }
 
 # One retry policy for every AWS call of the rollout, the collection's modules and amazon.aws's:

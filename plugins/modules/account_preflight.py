@@ -77,9 +77,16 @@ options:
           - Name of the resource. A V(kms_alias) name may be given with or without the C(alias/) prefix.
         type: str
         required: true
+  deployment_id:
+    description:
+      - The deployment whose resources the rollout manages (see the option of the same name in
+        M(cloudsec.aged_keys.sns_topic)). A resource whose tag C(cloudsec.aged_keys:deployment) names another
+        deployment is not owned.
+      - Unset, a resource of any deployment is owned.
+    type: str
   adopt:
     description:
-      - When V(true), a same-named resource without the ownership tag is reported in RV(resources) but is
+      - When V(true), a same-named resource that is not owned is reported in RV(resources) but is
         not a problem, because the rollout is going to take it over.
       - Resources that belong to AWS or to another AWS service are problems either way.
     type: bool
@@ -209,10 +216,22 @@ resources:
       sample: true
     owned:
       description:
-        - Whether it carries the ownership tag C(ManagedBy=cloudsec.aged_keys).
+        - Whether it carries the ownership tag C(ManagedBy=cloudsec.aged_keys) and, with O(deployment_id), belongs
+          to that deployment (or to none, from before deployment ids).
         - Null when it does not exist or could not be looked up.
       type: bool
       sample: false
+    adopted:
+      description:
+        - Whether it carries the mark C(cloudsec.aged_keys:adopted=true) of a resource that was taken over with
+          adopt rather than created; cleanup leaves such resources in place unless told otherwise.
+        - Null when it does not exist or could not be looked up.
+      type: bool
+      sample: false
+    deployment_id:
+      description: The value of its tag C(cloudsec.aged_keys:deployment), or null.
+      type: str
+      sample: "123456789012:eu-west-1:cloudsec-aged-keys-notifications"
     arn:
       description: ARN of the resource when it exists.
       type: str
@@ -249,8 +268,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DEPLOYMENT_TAG_KEY
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_adopted
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
@@ -337,18 +359,21 @@ def find_resource(reader, region, kind, name):
     return finders[kind](reader.client(preflight.RESOURCE_SERVICES[kind]), name)
 
 
-def resource_result(kind, name, found, looked_up=True):
+def resource_result(kind, name, found, ownership, looked_up=True):
+    unknown = dict(type=kind, name=name, exists=None, owned=None, adopted=None, deployment_id=None, arn=None)
     if not looked_up:
-        return dict(type=kind, name=name, exists=None, owned=None, arn=None)
+        return unknown
     if found is None:
-        return dict(type=kind, name=name, exists=False, owned=None, arn=None)
-    result = dict(type=kind, name=name, exists=True, owned=is_owned(found["tags"]), arn=found["arn"])
+        return dict(unknown, exists=False)
+    tags = found["tags"] or {}
+    result = dict(type=kind, name=name, exists=True, owned=ownership.owns(tags), adopted=is_adopted(tags),
+                  deployment_id=tags.get(DEPLOYMENT_TAG_KEY), arn=found["arn"])
     if "inline_policies" in found:
         result["inline_policies"] = found["inline_policies"]
     return result
 
 
-def resource_problem(kind, name, found, adopt):
+def resource_problem(kind, name, found, ownership):
     """Why an existing resource blocks the rollout, or None."""
     if found is None:
         return None
@@ -356,19 +381,17 @@ def resource_problem(kind, name, found, adopt):
     if found["reserved_by"]:
         return "{label} '{name}' belongs to {owner} and cannot be managed by cloudsec.aged_keys: choose another name.".format(
             label=label, name=name, owner=found["reserved_by"])
-    if adopt or is_owned(found["tags"]):
-        return None
-    return not_owned_message(label, name)
+    return ownership.problem(label, dict(found, name=name))
 
 
-def check_resource(reader, region, resource, adopt, problems):
+def check_resource(reader, region, resource, ownership, problems):
     kind, name = resource["type"], resource["name"]
     purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
     looked_up, found = call_or_note_denial(problems, preflight.RESOURCE_SERVICES[kind], purpose, find_resource, reader, region, kind, name)
-    problem = resource_problem(kind, name, found, adopt)
+    problem = resource_problem(kind, name, found, ownership)
     if problem:
         problems.append(problem)
-    return resource_result(kind, name, found, looked_up)
+    return resource_result(kind, name, found, ownership, looked_up)
 
 
 def check_account(reader, expected, problems):
@@ -389,6 +412,9 @@ def validate_params(module):
     expected = module.params["account_id"]
     if expected is not None and not ACCOUNT_ID_PATTERN.match(expected):
         module.fail_json(msg="account_id must be a 12-digit AWS account id, got '{0}'.".format(expected))
+    problem = deployment_id_problem(module.params["deployment_id"])
+    if problem:
+        module.fail_json(msg=problem)
     needs_region = module.params["config_recording"] == "required" or module.params["resources"]
     if needs_region and not module.region:
         module.fail_json(msg="No AWS region: set the region option (or AWS_REGION) to the region to check.")
@@ -414,9 +440,10 @@ def main():
                 name=dict(type="str", required=True),
             ),
         ),
-        adopt=dict(type="bool", default=False),
         fail_on_problems=dict(type="bool", default=True),
         account_id=dict(type="str"),
+        adopt=OWNERSHIP_ARGUMENT_SPEC["adopt"],
+        deployment_id=OWNERSHIP_ARGUMENT_SPEC["deployment_id"],
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)
@@ -434,7 +461,8 @@ def main():
         if module.params["config_recording"] == "required":
             result["config_recording"] = check_config_recording(reader, region, module.params, problems)
             warn_about_failed_recording(module, result["config_recording"])
-        result["resources"] = [check_resource(reader, region, resource, module.params["adopt"], problems) for resource in module.params["resources"]]
+        ownership = Ownership.from_params(module.params)
+        result["resources"] = [check_resource(reader, region, resource, ownership, problems) for resource in module.params["resources"]]
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:

@@ -83,8 +83,9 @@ options:
     choices: [One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours]
   tags:
     description:
-      - Tags given to the recorder when it is created, in addition to the ownership tag.
-      - An existing recorder's tags are never changed (except that O(adopt=true) adds the ownership tag).
+      - Tags given to the recorder when it is created, in addition to the ownership tags.
+      - An existing recorder's tags are never changed (except that O(adopt=true) adds the ownership tags and the
+        adopted mark).
     type: dict
 attributes:
   check_mode:
@@ -95,8 +96,8 @@ notes:
   - The recorder is created with the ownership tag C(ManagedBy=cloudsec.aged_keys). Where AWS Config
     returns no ARN for a recorder, it has no tags either (older API endpoints, some emulators); the name
     O(name) alone then marks the recorder as ours.
-  - A recorder named O(name) without the ownership tag makes O(state=present) fail and O(state=absent)
-    warn, unless O(adopt=true), which adds the tag.
+  - A recorder named O(name) without the ownership tag (or of another deployment) makes O(state=present) fail and
+    O(state=absent) warn, unless O(adopt=true), which adds the tags.
   - Delivery channels cannot be tagged; the delivery channel named O(name) counts as ours.
   - When the region has a delivery channel but no recorder, O(state=present) fails without changing
     anything, because the region cannot hold a second delivery channel and the existing one is not ours.
@@ -201,7 +202,7 @@ config_recorder:
       returned: when a recorder exists
       sample: true
     owned:
-      description: Whether the recorder was created by this collection (or adopted).
+      description: Whether the recorder was created by this deployment of the collection (or adopted).
       type: bool
       returned: when a recorder exists
       sample: true
@@ -266,9 +267,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import start_configuration_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stop_configuration_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import tag_config_resource
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_owned
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import not_owned_message
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import IAM_USER_TYPE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import customer_managed_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import recording_group_covers
@@ -282,7 +283,7 @@ ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 
 # How a recorder relates to this collection.
 OURS = "ours"
-UNTAGGED = "untagged"  # our name, but its tags are readable and lack the ownership tag
+UNTAGGED = "untagged"  # our name, but its readable tags lack the ownership tags of this deployment
 FOREIGN = "foreign"  # another name: someone else's recorder
 
 # Planned steps, in the order they must run.
@@ -310,7 +311,7 @@ def resource_type_problems(resource_types):
 
 def validate_options(params):
     """Every problem with the options, as messages saying how to fix them."""
-    problems = [length_problem("name", params["name"], 1, 256)]
+    problems = [length_problem("name", params["name"], 1, 256), deployment_id_problem(params.get("deployment_id"))]
     if not params["name"].strip():
         problems.append("name must contain a non-blank character.")
     if params["state"] == "present":
@@ -334,33 +335,33 @@ def option_warnings(params):
 # ---------------------------------------------------------------- describe
 
 
-def recorder_ownership(recorder, name):
-    """OURS, UNTAGGED or FOREIGN (see their definitions)."""
+def recorder_ownership(recorder, name, ownership):
+    """OURS, UNTAGGED or FOREIGN (see their definitions) for an Ownership."""
     if recorder["name"] != name:
         return FOREIGN
     if not recorder.get("arn"):
         # Without an ARN AWS Config has no tags for the recorder: the name is the only mark.
         return OURS
-    return OURS if is_owned(recorder["tags"]) else UNTAGGED
+    return OURS if ownership.owns(recorder["tags"]) else UNTAGGED
 
 
-def describe_recorder(client, recorder, name):
+def describe_recorder(client, recorder, name, ownership):
     """A raw customer-managed recorder, normalised with its status, tags and coverage of IAM users."""
     # Only a recorder of our name can be ours, so only its tags matter.
     read_tags = recorder.get("name") == name and recorder.get("arn")
     tags = list_config_resource_tags(client, recorder["arn"]) if read_tags else {}
     result = normalize_configuration_recorder(recorder, get_configuration_recorder_status(client, recorder["name"]), tags)
     result["records_iam_users"] = recording_group_covers(recorder.get("recordingGroup"))
-    result["owned"] = recorder_ownership(result, name) == OURS
+    result["owned"] = recorder_ownership(result, name, ownership) == OURS
     return result
 
 
-def describe_recording(client, name):
+def describe_recording(client, name, ownership):
     """The region's recorder (service-linked ones belong to other services and are skipped) and delivery channel."""
     recorder = customer_managed_recorder(list_configuration_recorders(client))
     channels = list_delivery_channels(client)
     return {
-        "recorder": describe_recorder(client, recorder, name) if recorder else None,
+        "recorder": describe_recorder(client, recorder, name, ownership) if recorder else None,
         "channel": normalize_delivery_channel(channels[0] if channels else None),
     }
 
@@ -403,7 +404,7 @@ def new_recorder(params, role_arn):
             "recording_strategy": INCLUSION_BY_RESOURCE_TYPES,
         },
         "recording": True,
-        "tags": with_owner_tag(params.get("tags")),
+        "tags": Ownership.from_params(params).tags_of_new_resource(params.get("tags")),
         "records_iam_users": IAM_USER_TYPE in resource_types,
         "owned": True,
     }
@@ -475,7 +476,7 @@ def plan_completion(recorder, channel, params):
     after = deepcopy(recorder)
     if not after["owned"]:
         steps.append(TAG_RECORDER)
-        after["tags"] = with_owner_tag(after["tags"])
+        after["tags"] = dict(after["tags"], **Ownership.from_params(params).wanted_tags(after["tags"], {}))
         after["owned"] = True
     if channel is None:
         steps.append(CREATE_CHANNEL)
@@ -512,7 +513,7 @@ def _create_recorder(clients, change):
 
 
 def _tag_recorder(clients, change):
-    tag_config_resource(clients["config"], change["arn"], with_owner_tag({}))
+    tag_config_resource(clients["config"], change["arn"], change["adopted_tags"])
 
 
 def _create_channel(clients, change):
@@ -593,7 +594,9 @@ def change_context(params, recorder, role_arn=None):
         "arn": recorder.get("arn") if recorder else None,
         "role_arn": role_arn,
         "resource_types": params["resource_types"],
-        "tags": with_owner_tag(params.get("tags")),
+        "tags": Ownership.from_params(params).tags_of_new_resource(params.get("tags")),
+        # Adopting a recorder adds the ownership tags and the adopted mark to its tags.
+        "adopted_tags": Ownership.from_params(params).wanted_tags(recorder.get("tags") if recorder else {}, {}),
         "channel": desired_channel(params) if params["state"] == "present" else None,
     }
 
@@ -614,19 +617,28 @@ def resolve_role(module, clients):
 
 
 def leave_unowned_recorder(module, current):
-    """True when the region's recorder is not ours, after warning about it; state=present fails on an untagged one of our name."""
+    """True when the region's recorder must be left alone, after warning about it.
+
+    That is a recorder of another name, or one of our name that is not this deployment's (state=present
+    fails on it unless adopting) or that was adopted and is to be kept.
+    """
     params = module.params
     recorder = current["recorder"]
-    ownership = recorder_ownership(recorder, params["name"]) if recorder else None
-    if ownership == FOREIGN:
+    if recorder is None:
+        return False
+    ownership = Ownership.from_params(params)
+    standing = recorder_ownership(recorder, params["name"], ownership)
+    if standing == FOREIGN:
         module.warn(foreign_recorder_message(recorder, module.region, params["state"]))
         return True
-    if ownership == UNTAGGED and not params["adopt"]:
-        if params["state"] == "present":
-            module.fail_json(msg=not_owned_message(RECORDER_KIND, params["name"]), config_recorder=recording_view(current))
-        module.warn(not_owned_message(RECORDER_KIND, params["name"]))
-        return True
-    return False
+    if standing == OURS and not recorder.get("arn"):
+        return False
+    problem = ownership.problem(RECORDER_KIND, recorder, params["state"])
+    if problem and params["state"] == "present":
+        module.fail_json(msg=problem, config_recorder=recording_view(current))
+    if problem:
+        module.warn(problem)
+    return bool(problem)
 
 
 def ensure_present(module, clients, current):
@@ -650,7 +662,7 @@ def ensure_present(module, clients, current):
 
     if steps and not module.check_mode:
         apply_steps(clients, steps, change_context(params, recorder, role_arn))
-        after = describe_recording(clients["config"], params["name"])
+        after = describe_recording(clients["config"], params["name"], Ownership.from_params(params))
     return bool(steps), after
 
 
@@ -679,7 +691,7 @@ def main():
         s3_key_prefix=dict(type="str", no_log=False),
         delivery_frequency=dict(type="str", choices=DELIVERY_FREQUENCIES),
         tags=dict(type="dict"),
-        adopt=dict(type="bool", default=False),
+        **OWNERSHIP_ARGUMENT_SPEC
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -694,7 +706,7 @@ def main():
 
     clients = {"config": aws_client(module, "config")}
     try:
-        current = describe_recording(clients["config"], module.params["name"])
+        current = describe_recording(clients["config"], module.params["name"], Ownership.from_params(module.params))
         if module.params["state"] == "present":
             changed, after = ensure_present(module, clients, current)
         else:

@@ -94,13 +94,28 @@ options:
       error_percentage:
         description: Percentage of failed remediations after which SSM stops running them (1 to 100).
         type: int
+  deployment_id:
+    description:
+      - The deployment the rule must belong to (its tag C(cloudsec.aged_keys:deployment), see
+        M(cloudsec.aged_keys.config_rule)); a rule of another deployment is treated like a rule without the
+        ownership tag.
+      - Unset, the rule of any deployment is accepted.
+    type: str
   adopt:
     description:
-      - Manage the remediation configuration of a rule that lacks the ownership tag
-        C(ManagedBy=cloudsec.aged_keys).
+      - Manage the remediation configuration of a rule that is not this deployment's (it lacks the ownership tag
+        C(ManagedBy=cloudsec.aged_keys), or names another deployment).
       - When V(false), such a rule makes O(state=present) fail and O(state=absent) leave the
         configuration in place with a warning.
       - The rule's tags are not changed; adopt the rule itself with M(cloudsec.aged_keys.config_rule).
+    type: bool
+    default: false
+  keep_adopted:
+    description:
+      - With O(state=absent), leave the remediation configuration of a rule marked C(cloudsec.aged_keys:adopted=true)
+        in place (with a warning).
+      - The rollout's cleanup leaves it V(false): the configuration points at the collection's document and role,
+        which cleanup removes, even when it keeps an adopted rule.
     type: bool
     default: false
 attributes:
@@ -229,6 +244,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import range_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameter_value
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
@@ -323,6 +341,7 @@ def validate_configuration_options(params):
     problems = [
         length_problem("config_rule_name", params["config_rule_name"], 1, 128),
         length_problem("target_id", params.get("target_id"), 1, 256),
+        deployment_id_problem(params.get("deployment_id")),
         range_problem("maximum_automatic_attempts", params.get("maximum_automatic_attempts"), *REMEDIATION_MAX_ATTEMPTS_RANGE),
         range_problem("retry_attempt_seconds", params.get("retry_attempt_seconds"), *REMEDIATION_RETRY_SECONDS_RANGE),
         range_problem("execution_controls.concurrent_execution_rate_percentage", controls.get("concurrent_execution_rate_percentage"), 1, 100),
@@ -421,7 +440,7 @@ def must_leave_alone(module, rule):
         if params["state"] == "present":
             module.warn(missing_rule_message(params["config_rule_name"], module.region) + " Check mode assumes it will be created first.")
         return False
-    return leave_alone(module, rule_ownership_problem(rule, params["adopt"]))
+    return leave_alone(module, rule_ownership_problem(rule, Ownership.from_params(params), params["state"]))
 
 
 def main():
@@ -442,7 +461,7 @@ def main():
                 error_percentage=dict(type="int"),
             ),
         ),
-        adopt=dict(type="bool", default=False),
+        **OWNERSHIP_ARGUMENT_SPEC
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

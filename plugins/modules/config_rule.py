@@ -218,8 +218,10 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameters
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import update_config_resource_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import plan_owned_tags
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
@@ -273,6 +275,7 @@ def validate_rule_options(params):
         length_problem("name", params["name"], 1, 128),
         length_problem("description", params.get("description"), 0, 256),
         length_problem("source_identifier", params.get("source_identifier"), 1, 256),
+        deployment_id_problem(params.get("deployment_id")),
     ]
     if not params["name"].strip():
         problems.append("name must contain a non-blank character.")
@@ -333,8 +336,8 @@ def rule_differs(current, desired):
 def ensure_present(client, current, params, check_mode):
     """Create or update the rule; returns (changed, rule as it will be)."""
     desired = build_desired_rule(current, params)
-    current_tags = current["tags"] if current else {}
-    desired["tags"], tags_to_set, tag_keys_to_unset = plan_owned_tags(current_tags, params.get("tags"), params["purge_tags"])
+    current_tags = (current["tags"] or {}) if current else None
+    desired["tags"], tags_to_set, tag_keys_to_unset = Ownership.from_params(params).plan_tags(current_tags, params.get("tags"), params["purge_tags"])
 
     if current is None:
         if not check_mode:
@@ -391,7 +394,7 @@ def main():
         ),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
-        adopt=dict(type="bool", default=False),
+        **OWNERSHIP_ARGUMENT_SPEC
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -406,7 +409,7 @@ def main():
     client = aws_client(module, "config")
     try:
         current = describe_config_rule(client, params["name"])
-        refusal = rule_ownership_problem(current, params["adopt"]) if current else None
+        refusal = rule_ownership_problem(current, Ownership.from_params(params), params["state"]) if current else None
         if refusal and current["created_by"]:
             # Only the owning service may change or delete a service-linked rule.
             module.fail_json(msg=refusal)

@@ -277,10 +277,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_acco
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
@@ -311,7 +311,7 @@ def subscription_problems(subscriptions):
 
 def validate_params(params):
     """Problems with the options, found before any API call."""
-    problems = [sns.topic_name_problem(params["name"])]
+    problems = [sns.topic_name_problem(params["name"]), deployment_id_problem(params.get("deployment_id"))]
     if params["state"] == "present":
         problems.extend(subscription_problems(params["subscriptions"]))
     return [problem for problem in problems if problem]
@@ -403,7 +403,7 @@ def predicted_subscription(subscription, arn=None):
 def create_topic(client, arn, params, check_mode):
     """Create the topic with its attributes and tags; returns (True, predicted topic without subscriptions)."""
     attributes = dict((name, value) for name, value in topic_attribute_changes({}, params).items() if value)
-    tags = with_owner_tag(params["tags"])
+    tags = Ownership.from_params(params).tags_of_new_resource(params["tags"])
     if not check_mode:
         arn = sns.create_topic(client, params["name"], attributes, tags)
     topic = {"arn": arn, "name": params["name"], "subscriptions": [], "tags": tags}
@@ -488,8 +488,9 @@ def subscription_changes(plan):
     }
 
 
-def ensure_tags(client, topic, tags, purge_tags, check_mode):
-    return ensure_owned_tags(topic, tags, purge_tags, partial(sns.update_topic_tags, client, topic["arn"]), check_mode)
+def ensure_tags(client, topic, params, check_mode):
+    update_tags = partial(sns.update_topic_tags, client, topic["arn"])
+    return Ownership.from_params(params).ensure_tags(topic, params["tags"], params["purge_tags"], update_tags, check_mode)
 
 
 def ensure_present(client, topic, arn, params, check_mode):
@@ -498,7 +499,7 @@ def ensure_present(client, topic, arn, params, check_mode):
         changed, topic = create_topic(client, arn, params, check_mode)
     else:
         attributes_changed, topic = ensure_topic_attributes(client, topic, params, check_mode)
-        tags_changed, topic = ensure_tags(client, topic, params["tags"], params["purge_tags"], check_mode)
+        tags_changed, topic = ensure_tags(client, topic, params, check_mode)
         changed = attributes_changed or tags_changed
     subscriptions_changed, topic, plan = ensure_subscriptions(client, topic, params, check_mode)
     return changed or subscriptions_changed, topic, plan
@@ -515,7 +516,7 @@ def ensure_absent(client, topic, check_mode):
 
 def ensure_state(module, client, before, arn, params):
     """(changed, after, subscription plan or None) for the requested state; a topic someone else owns is left alone."""
-    if leave_alone(module, ownership_problem("SNS topic", before, params["adopt"])):
+    if leave_alone(module, Ownership.from_params(params).problem("SNS topic", before, params["state"])):
         return False, before, None
     if params["state"] == "absent":
         return ensure_absent(client, before, module.check_mode), None, None
@@ -567,7 +568,7 @@ def argument_spec():
         purge_subscriptions=dict(type="bool", default=True),
         tags=dict(type="dict"),
         purge_tags=dict(type="bool", default=True),
-        adopt=dict(type="bool", default=False),
+        **OWNERSHIP_ARGUMENT_SPEC
     )
 
 

@@ -237,10 +237,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_acco
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ensure_owned_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import leave_alone
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import ownership_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import with_owner_tag
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
@@ -270,7 +270,7 @@ DOCUMENT_TYPES = [
 
 def validate_params(params):
     """Problems with the options, found before any API call; returns (problems, desired content or None)."""
-    problems = [ssm.document_name_problem(params["name"])]
+    problems = [ssm.document_name_problem(params["name"]), deployment_id_problem(params.get("deployment_id"))]
     if params["shared_account_ids"]:
         problems.append(ssm.account_ids_problem(params["shared_account_ids"]))
     content = None
@@ -334,7 +334,7 @@ def create_document(client, params, content, account_info, check_mode):
     """Create the document; returns (True, predicted document)."""
     name, document_format = params["name"], params["document_format"]
     text = ssm.serialize_content(content, document_format)
-    tags = with_owner_tag(params["tags"])
+    tags = Ownership.from_params(params).tags_of_new_resource(params["tags"])
     predicted = {
         "name": name,
         "arn": ssm.document_arn(account_info[1], client.meta.region_name, account_info[0], name),
@@ -410,8 +410,9 @@ def ensure_content(client, document, content, params, check_mode):
     return True, updated
 
 
-def ensure_tags(client, document, tags, purge_tags, check_mode):
-    return ensure_owned_tags(document, tags, purge_tags, partial(ssm.update_document_tags, client, document["name"]), check_mode)
+def ensure_tags(client, document, params, check_mode):
+    update_tags = partial(ssm.update_document_tags, client, document["name"])
+    return Ownership.from_params(params).ensure_tags(document, params["tags"], params["purge_tags"], update_tags, check_mode)
 
 
 def ensure_sharing(client, document, account_ids, check_mode):
@@ -432,7 +433,7 @@ def ensure_present(client, document, params, content, account_info, check_mode):
     if document is None:
         return create_document(client, params, content, account_info, check_mode)
     content_changed, document = ensure_content(client, document, content, params, check_mode)
-    tags_changed, document = ensure_tags(client, document, params["tags"], params["purge_tags"], check_mode)
+    tags_changed, document = ensure_tags(client, document, params, check_mode)
     sharing_changed, document = ensure_sharing(client, document, params["shared_account_ids"], check_mode)
     return content_changed or tags_changed or sharing_changed, document
 
@@ -449,7 +450,7 @@ def ensure_absent(client, document, check_mode):
 
 def ensure_state(module, client, before, params, content):
     """(changed, after) for the requested state; a document someone else owns is left alone."""
-    if leave_alone(module, ownership_problem("SSM document", before, params["adopt"])):
+    if leave_alone(module, Ownership.from_params(params).problem("SSM document", before, params["state"])):
         return False, before
     if params["state"] == "absent":
         return ensure_absent(client, before, module.check_mode), None
@@ -475,7 +476,7 @@ def argument_spec():
         tags=dict(type="dict"),
         purge_tags=dict(type="bool", default=True),
         shared_account_ids=dict(type="list", elements="str"),
-        adopt=dict(type="bool", default=False),
+        **OWNERSHIP_ARGUMENT_SPEC
     )
 
 

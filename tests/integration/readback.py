@@ -17,10 +17,17 @@ RULE_NAME = "cloudsec-aged-keys-access-keys-rotated"
 ROLE_NAME = "cloudsec-aged-keys-remediation-" + REGION
 POLICY_NAME = "cloudsec-aged-keys-notify"
 OWNER_TAG = {"ManagedBy": "cloudsec.aged_keys"}
+DEPLOYMENT_TAG_KEY = "cloudsec.aged_keys:deployment"
+ADOPTED_TAG = {"cloudsec.aged_keys:adopted": "true"}
 DOCUMENT_FILE = os.path.join(REPO, "roles", "target_account", "files", "notify_aged_access_key.yml")
 # The remediation's settings by default (README, "Variables").
 DEFAULT_SETTINGS = {"MaxAccessKeyAge": "90", "OwnerTagKey": "owner", "ExemptionTagKey": "aged-keys-exempt-until",
                     "DeactivationMode": "off", "DeactivateAfterDays": "0", "ReminderDays": "7"}
+
+
+def ownership_tags(central_id):
+    """The tags of every resource of the deployment whose topic is in `central_id` (README, "Variables")."""
+    return dict(OWNER_TAG, **{DEPLOYMENT_TAG_KEY: "{0}:{1}:{2}".format(central_id, REGION, TOPIC_NAME)})
 
 
 def topic_arn(central_id):
@@ -94,7 +101,7 @@ def assert_central_converged(account, target_ids, organization_id=None):
     assert key["metadata"]["KeyManager"] == "CUSTOMER"
     assert key["metadata"]["KeyState"] == "Enabled"
     assert key["rotation"] is True
-    assert key["tags"].items() >= OWNER_TAG.items()
+    assert key["tags"].items() >= ownership_tags(account.account_id).items()
     admin = statement(key["policy"], "AccountAdministration")
     assert admin["Principal"]["AWS"] == "arn:aws:iam::{0}:root".format(account.account_id)
     publishers = statement(key["policy"], "TargetAccountsPublishThroughSns")
@@ -110,7 +117,7 @@ def assert_central_converged(account, target_ids, organization_id=None):
     found = topic(account)
     assert found is not None, "the topic {0} is missing".format(TOPIC_NAME)
     assert found["attributes"]["KmsMasterKeyId"] == KMS_ALIAS
-    assert found["tags"].items() >= OWNER_TAG.items()
+    assert found["tags"].items() >= ownership_tags(account.account_id).items()
     policy = found["attributes"]["Policy"]
     publish = statement(policy, "TargetAccountsPublish")
     assert as_list(publish["Action"]) == ["sns:Publish"]
@@ -203,7 +210,7 @@ def assert_target_converged(account, central_id, max_age="90", frequency="Twenty
     account_id = account.account_id
     role = automation_role(account)
     assert role is not None, "account {0} has no automation role".format(account_id)
-    assert role["tags"].items() >= OWNER_TAG.items()
+    assert role["tags"].items() >= ownership_tags(central_id).items()
     assert role["attached"] == [], "the automation role must not carry managed policies such as AmazonSSMAutomationRole"
     trust = role["trust"]["Statement"]
     assert len(trust) == 1
@@ -221,7 +228,7 @@ def assert_target_converged(account, central_id, max_age="90", frequency="Twenty
     assert found is not None, "account {0} has no notification document".format(account_id)
     assert found["description"]["DocumentType"] == "Automation"
     assert found["content"] == expected_document()
-    assert found["tags"].items() >= OWNER_TAG.items()
+    assert found["tags"].items() >= ownership_tags(central_id).items()
 
     rule = config_rule(account)
     assert rule is not None, "account {0} has no config rule".format(account_id)
@@ -229,7 +236,7 @@ def assert_target_converged(account, central_id, max_age="90", frequency="Twenty
     assert rule["Source"]["SourceIdentifier"] == "ACCESS_KEYS_ROTATED"
     assert rule["InputParameters"] == {"maxAccessKeyAge": max_age}
     assert rule["MaximumExecutionFrequency"] == frequency
-    assert rule["Tags"].items() >= OWNER_TAG.items()
+    assert rule["Tags"].items() >= ownership_tags(central_id).items()
     # The rule evaluates global IAM users: it must exist in the home region only.
     assert config_rule(account, region="us-east-1") is None
 

@@ -70,6 +70,9 @@ CASES = {
     "role name prefix too long": (
         {"settings": {"aged_keys_automation_role_name_prefix": "x" * 49}},
         "aged_keys_automation_role_name_prefix must be 1 to 48 letters"),
+    "deployment id that cannot be a tag value": (
+        {"settings": {"aged_keys_deployment_id": "team{b}"}},
+        "aged_keys_deployment_id must be a tag value"),
     "owner tag key with a comma": (
         {"settings": {"aged_keys_owner_tag_key": "owner,team"}},
         "aged_keys_owner_tag_key must be an IAM tag key"),

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import paginated
 
@@ -90,15 +91,15 @@ def test_length_problem_names_the_length():
 
 def test_rule_ownership_problem():
     rule = {"name": "r", "created_by": None, "tags": OWNER_TAGS}
-    assert config.rule_ownership_problem(rule, adopt=False) is None
+    assert config.rule_ownership_problem(rule, Ownership()) is None
     foreign = {"name": "r", "created_by": None, "tags": {}}
-    assert "adopt=true" in config.rule_ownership_problem(foreign, adopt=False)
-    assert config.rule_ownership_problem(foreign, adopt=True) is None
+    assert "adopt=true" in config.rule_ownership_problem(foreign, Ownership())
+    assert config.rule_ownership_problem(foreign, Ownership(adopt=True)) is None
 
 
 def test_service_linked_rule_is_refused_even_when_adopting():
     rule = {"name": "securityhub-x", "created_by": "securityhub.amazonaws.com", "tags": {}}
-    message = config.rule_ownership_problem(rule, adopt=True)
+    message = config.rule_ownership_problem(rule, Ownership(adopt=True))
     assert "service-linked" in message and "securityhub.amazonaws.com" in message
 
 

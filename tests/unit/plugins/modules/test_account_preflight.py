@@ -11,11 +11,15 @@ from unittest.mock import MagicMock
 import pytest
 from botocore.exceptions import ClientError
 
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.modules import account_preflight as module_under_test
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 OWNED = {"arn": "arn:x", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}
 FOREIGN = {"arn": "arn:y", "tags": {"team": "other"}, "reserved_by": None}
+OTHER_DEPLOYMENT = {"arn": "arn:z", "tags": {"ManagedBy": "cloudsec.aged_keys", "cloudsec.aged_keys:deployment": "other"}, "reserved_by": None}
+ADOPTED = {"arn": "arn:a", "tags": {"ManagedBy": "cloudsec.aged_keys", "cloudsec.aged_keys:deployment": "mine",
+                                    "cloudsec.aged_keys:adopted": "true"}, "reserved_by": None}
 RESERVED = {"arn": None, "tags": {}, "reserved_by": "AWS (a document published by Amazon)"}
 NO_RECORDER_CREATION = {"allow_missing_recorder": False, "own_recorder_name": None}
 
@@ -40,25 +44,28 @@ def requested_services(module):
 @pytest.mark.parametrize(
     "found, looked_up, expected",
     [
-        (None, True, {"exists": False, "owned": None, "arn": None}),
-        (OWNED, True, {"exists": True, "owned": True, "arn": "arn:x"}),
-        (FOREIGN, True, {"exists": True, "owned": False, "arn": "arn:y"}),
-        (None, False, {"exists": None, "owned": None, "arn": None}),
+        (None, True, {"exists": False, "owned": None, "adopted": None, "deployment_id": None, "arn": None}),
+        (OWNED, True, {"exists": True, "owned": True, "adopted": False, "deployment_id": None, "arn": "arn:x"}),
+        (FOREIGN, True, {"exists": True, "owned": False, "adopted": False, "deployment_id": None, "arn": "arn:y"}),
+        (OTHER_DEPLOYMENT, True, {"exists": True, "owned": False, "adopted": False, "deployment_id": "other", "arn": "arn:z"}),
+        (ADOPTED, True, {"exists": True, "owned": True, "adopted": True, "deployment_id": "mine", "arn": "arn:a"}),
+        (None, False, {"exists": None, "owned": None, "adopted": None, "deployment_id": None, "arn": None}),
     ],
 )
 def test_resource_result(found, looked_up, expected):
     expected.update(type="iam_role", name="r")
-    assert module_under_test.resource_result("iam_role", "r", found, looked_up) == expected
+    assert module_under_test.resource_result("iam_role", "r", found, Ownership("mine"), looked_up) == expected
 
 
 def test_resource_problem():
-    assert module_under_test.resource_problem("iam_role", "r", None, adopt=False) is None
-    assert module_under_test.resource_problem("iam_role", "r", OWNED, adopt=False) is None
-    assert module_under_test.resource_problem("iam_role", "r", FOREIGN, adopt=True) is None
-    message = module_under_test.resource_problem("sns_topic", "t", FOREIGN, adopt=False)
+    assert module_under_test.resource_problem("iam_role", "r", None, Ownership("mine")) is None
+    assert module_under_test.resource_problem("iam_role", "r", OWNED, Ownership("mine")) is None
+    assert module_under_test.resource_problem("iam_role", "r", FOREIGN, Ownership("mine", adopt=True)) is None
+    assert "another cloudsec.aged_keys deployment" in module_under_test.resource_problem("iam_role", "r", OTHER_DEPLOYMENT, Ownership("mine"))
+    message = module_under_test.resource_problem("sns_topic", "t", FOREIGN, Ownership("mine"))
     assert "SNS topic 't'" in message and "aged_keys_adopt: true" in message and "adopt=true" in message
     # Adopting cannot take over what AWS owns.
-    assert "choose another name" in module_under_test.resource_problem("ssm_document", "AWS-X", RESERVED, adopt=True)
+    assert "choose another name" in module_under_test.resource_problem("ssm_document", "AWS-X", RESERVED, Ownership(adopt=True))
 
 
 def test_failure_message_numbers_every_problem():
@@ -92,8 +99,8 @@ def test_only_the_needed_clients_are_created(monkeypatch):
     reader = module_under_test.AwsReader(module)
     monkeypatch.setattr(module_under_test.preflight, "find_ssm_document", lambda client, name: None)
     problems = []
-    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "ssm_document", "name": "Doc"}, False, problems)
-    assert result == {"type": "ssm_document", "name": "Doc", "exists": False, "owned": None, "arn": None}
+    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "ssm_document", "name": "Doc"}, Ownership(), problems)
+    assert result == {"type": "ssm_document", "name": "Doc", "exists": False, "owned": None, "adopted": None, "deployment_id": None, "arn": None}
     assert requested_services(module) == ["ssm"]
     assert problems == []
 
@@ -106,7 +113,7 @@ def test_sns_topic_uses_the_caller_account_once(monkeypatch):
     monkeypatch.setattr(module_under_test.preflight, "find_sns_topic", lambda client, arn: seen.append(arn) or FOREIGN)
     problems = []
     for name in ("a", "b"):
-        module_under_test.check_resource(reader, "eu-west-1", {"type": "sns_topic", "name": name}, False, problems)
+        module_under_test.check_resource(reader, "eu-west-1", {"type": "sns_topic", "name": name}, Ownership(), problems)
     assert seen == ["arn:aws:sns:eu-west-1:123456789012:a", "arn:aws:sns:eu-west-1:123456789012:b"]
     assert sorted(set(requested_services(module))) == ["sns", "sts"]
     assert len(problems) == 2
@@ -118,7 +125,7 @@ def test_denied_resource_lookup_is_reported_not_raised():
     kms = reader.client("kms")
     kms.get_paginator.return_value.paginate.return_value.build_full_result.side_effect = client_error("AccessDeniedException", "ListAliases")
     problems = []
-    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "kms_alias", "name": "alias/k"}, False, problems)
+    result = module_under_test.check_resource(reader, "eu-west-1", {"type": "kms_alias", "name": "alias/k"}, Ownership(), problems)
     assert result["exists"] is None
     assert problems and "kms:ListAliases" in problems[0]
 

@@ -16,9 +16,11 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.modules import config_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 OWNER_TAGS = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
+ADOPTED = {"cloudsec.aged_keys:adopted": "true"}
 NAME = "cloudsec-aged-keys"
 BUCKET = "cloudsec-aged-keys-config-123456789012-eu-west-1"
 RECORDER_ARN = "arn:aws:config:eu-west-1:123456789012:configuration-recorder/cloudsec-aged-keys/abc"
@@ -249,10 +251,12 @@ def test_recording_without_iam_users_is_warned_about():
         (NAME, RECORDER_ARN, {}, config_recorder.UNTAGGED),
         ("default", None, {}, config_recorder.FOREIGN),
         ("default", RECORDER_ARN, OWNER_TAGS, config_recorder.FOREIGN),
+        (NAME, RECORDER_ARN, dict(OWNER_TAGS, **{"cloudsec.aged_keys:deployment": "mine"}), config_recorder.OURS),
+        (NAME, RECORDER_ARN, dict(OWNER_TAGS, **{"cloudsec.aged_keys:deployment": "other"}), config_recorder.UNTAGGED),
     ],
 )
 def test_recorder_ownership(name, arn, tags, expected):
-    assert config_recorder.recorder_ownership(recorder(name=name, arn=arn, tags=tags), NAME) == expected
+    assert config_recorder.recorder_ownership(recorder(name=name, arn=arn, tags=tags), NAME, Ownership("mine")) == expected
 
 
 def test_describe_skips_service_linked_recorders_and_reads_our_tags():
@@ -262,7 +266,7 @@ def test_describe_skips_service_linked_recorders_and_reads_our_tags():
         channels=[{"name": NAME, "s3BucketName": BUCKET}],
         tags=OWNER_TAGS,
     )
-    state = config_recorder.describe_recording(client, NAME)
+    state = config_recorder.describe_recording(client, NAME, Ownership())
     assert state["recorder"]["name"] == NAME
     assert state["recorder"]["recording"] is True
     assert state["recorder"]["records_iam_users"] is True
@@ -274,7 +278,7 @@ def test_describe_skips_service_linked_recorders_and_reads_our_tags():
 def test_describe_does_not_read_tags_of_a_foreign_recorder():
     group = {"allSupported": True, "includeGlobalResourceTypes": False}
     client = config_client(recorders=[raw_recorder("default", arn=RECORDER_ARN, group=group)], statuses=[{"name": "default", "recording": True}])
-    state = config_recorder.describe_recording(client, NAME)
+    state = config_recorder.describe_recording(client, NAME, Ownership())
     client.get_paginator.assert_not_called()
     assert state["recorder"]["owned"] is False
     assert state["recorder"]["records_iam_users"] is False
@@ -282,7 +286,7 @@ def test_describe_does_not_read_tags_of_a_foreign_recorder():
 
 
 def test_empty_region_is_described_as_nothing():
-    state = config_recorder.describe_recording(config_client(), NAME)
+    state = config_recorder.describe_recording(config_client(), NAME, Ownership())
     assert state == {"recorder": None, "channel": None}
     assert config_recorder.recording_view(state) == {}
 
@@ -322,7 +326,7 @@ def test_half_made_recorder_is_finished():
 def test_adopted_recorder_gets_the_ownership_tag():
     steps, after = config_recorder.plan_completion(recorder(arn=RECORDER_ARN, owned=False, tags={"team": "x"}), channel(), params(adopt=True))
     assert steps == [config_recorder.TAG_RECORDER]
-    assert after["recorder"]["tags"] == dict(OWNER_TAGS, team="x")
+    assert after["recorder"]["tags"] == dict(OWNER_TAGS, team="x", **ADOPTED)
 
 
 def test_removal_stops_before_deleting_the_channel():
@@ -418,7 +422,7 @@ def test_our_name_without_the_ownership_tag_fails_unless_adopted():
         config_recorder.ensure_present(FakeModule(), {"config": MagicMock()}, untagged)
     changed, after = config_recorder.ensure_present(FakeModule(check_mode=True, adopt=True), {"config": MagicMock()}, untagged)
     assert changed is True
-    assert after["recorder"]["tags"] == OWNER_TAGS
+    assert after["recorder"]["tags"] == dict(OWNER_TAGS, **ADOPTED)
 
 
 def test_a_channel_without_recorder_that_is_not_ours_fails_without_change():

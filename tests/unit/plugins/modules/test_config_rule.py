@@ -166,8 +166,10 @@ def test_update_puts_rule_and_fixes_tags():
     assert changed is True
     assert client.put_config_rule.call_args.kwargs["ConfigRule"]["Description"] == "new"
     client.untag_resource.assert_called_once_with(ResourceArn=ARN, TagKeys=["other"], aws_retry=True)
-    client.tag_resource.assert_called_once_with(ResourceArn=ARN, Tags=[{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}], aws_retry=True)
-    assert after["tags"] == OWNER_TAGS
+    # Adopted: the ownership tag and the adopted mark, so cleanup can tell it from what the rollout created.
+    adopted_tags = [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}, {"Key": "cloudsec.aged_keys:adopted", "Value": "true"}]
+    client.tag_resource.assert_called_once_with(ResourceArn=ARN, Tags=adopted_tags, aws_retry=True)
+    assert after["tags"] == dict(OWNER_TAGS, **{"cloudsec.aged_keys:adopted": "true"})
 
 
 def test_tag_only_change_does_not_put_rule():

@@ -291,7 +291,7 @@ def test_problems_name_webhooks_without_their_token():
 
 def test_tags_applied():
     client = MagicMock()
-    changed, topic = sns_topic.ensure_tags(client, current(tags=dict(OWNER_TAGS, old="1")), {"new": "2"}, True, False)
+    changed, topic = sns_topic.ensure_tags(client, current(tags=dict(OWNER_TAGS, old="1")), params(tags={"new": "2"}, purge_tags=True), False)
     assert changed and topic["tags"] == dict(OWNER_TAGS, new="2")
     client.untag_resource.assert_called_once_with(ResourceArn=TOPIC_ARN, TagKeys=["old"], aws_retry=True)
     client.tag_resource.assert_called_once_with(ResourceArn=TOPIC_ARN, Tags=[{"Key": "new", "Value": "2"}], aws_retry=True)

@@ -212,7 +212,7 @@ def test_check_mode_predicts_revert_to_older_version():
 
 def test_tags_applied_and_predicted():
     client = fake_client()
-    changed, document = ssm_document.ensure_tags(client, current(tags=dict(OWNER_TAGS, Old="x")), {"New": "y"}, True, False)
+    changed, document = ssm_document.ensure_tags(client, current(tags=dict(OWNER_TAGS, Old="x")), params(tags={"New": "y"}, purge_tags=True), False)
     assert changed and document["tags"] == dict(OWNER_TAGS, New="y")
     client.remove_tags_from_resource.assert_called_once_with(ResourceType="Document", ResourceId="NotifyAgedKey", TagKeys=["Old"], aws_retry=True)
     client.add_tags_to_resource.assert_called_once()
