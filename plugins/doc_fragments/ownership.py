@@ -32,8 +32,8 @@ options:
     default: false
   keep_adopted:
     description:
-      - With O(state=absent), leave a resource marked C(cloudsec.aged_keys:adopted=true) in place (with a warning):
-        it existed before the collection took it over.
+      - With O(state=absent), leave a resource marked C(cloudsec.aged_keys:adopted=true) in place (with a warning),
+        because it existed before the collection took it over.
     type: bool
     default: false
 notes:

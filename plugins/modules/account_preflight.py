@@ -235,6 +235,7 @@ resources:
     arn:
       description: ARN of the resource when it exists.
       type: str
+      sample: arn:aws:iam::123456789012:role/aged-keys-remediation-eu-west-1
     inline_policies:
       description:
         - For an existing V(iam_role), the names of its inline policies (C(iam:ListRolePolicies)), so that policies
@@ -243,7 +244,6 @@ resources:
       elements: str
       returned: for an existing iam_role
       sample: [cloudsec-aged-keys-notify]
-      sample: arn:aws:iam::123456789012:role/aged-keys-remediation-eu-west-1
 problems:
   description: Every problem found, each saying how to fix it. Empty when the account is ready.
   returned: always
@@ -298,6 +298,7 @@ class AwsReader(object):
         if self._identity is None:
             self._identity = preflight.get_caller_identity(self.client("sts"))
         return self._identity
+
 
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 

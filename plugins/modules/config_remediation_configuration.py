@@ -114,8 +114,8 @@ options:
     description:
       - With O(state=absent), leave the remediation configuration of a rule marked C(cloudsec.aged_keys:adopted=true)
         in place (with a warning).
-      - The rollout's cleanup leaves it V(false): the configuration points at the collection's document and role,
-        which cleanup removes, even when it keeps an adopted rule.
+      - The rollout's cleanup leaves it V(false), because the configuration points at the collection's document and
+        role, which cleanup removes, even when it keeps an adopted rule.
     type: bool
     default: false
 attributes:

@@ -61,8 +61,8 @@ def test_the_deployer_and_the_auditor_suffice_for_every_playbook(bootstrapped, e
     estate.account(TARGET).client("config").put_config_rule(ConfigRule={
         "ConfigRuleName": readback.RULE_NAME, "Source": rule["Source"], "InputParameters": json.dumps({"maxAccessKeyAge": "365"}),
         "MaximumExecutionFrequency": rule["MaximumExecutionFrequency"]}, Tags=[{"Key": key, "Value": value} for key, value in rule["Tags"].items()])
-    estate.account(CENTRAL).client("sns").set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="DisplayName",
-                                                              AttributeValue="edited")
+    estate.account(CENTRAL).client("sns").set_topic_attributes(
+        TopicArn=readback.topic_arn(CENTRAL), AttributeName="DisplayName", AttributeValue="edited")
     authorization_decisions_of(emulator.url, clear=True)
     drift = estate.run(check=True, diff=True)
     assert drift.rc == 0, drift

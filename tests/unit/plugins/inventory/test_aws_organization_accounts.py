@@ -323,7 +323,8 @@ def test_values_from_the_organization_are_never_templated(tmp_path, emulator, or
     marked unsafe, which is what this guards on those versions."""
     client = organization["client"]
     sneaky = "{{ lookup('ansible.builtin.pipe', 'id') }}"
-    account_id = client.create_account(AccountName=sneaky, Email="sneaky@example.com", Tags=[{"Key": "team", "Value": sneaky}])["CreateAccountStatus"]["AccountId"]
+    created = client.create_account(AccountName=sneaky, Email="sneaky@example.com", Tags=[{"Key": "team", "Value": sneaky}])
+    account_id = created["CreateAccountStatus"]["AccountId"]
     inventory = read_inventory(tmp_path, emulator, fetch_tags="always", tag_variables={"team": "owner_team"}, account_ids=[account_id])
     [host] = inventory.groups["targets"].get_hosts()
     variables = host.get_vars()
