@@ -167,8 +167,10 @@ def test_update_puts_rule_and_fixes_tags():
     assert client.put_config_rule.call_args.kwargs["ConfigRule"]["Description"] == "new"
     client.untag_resource.assert_called_once_with(ResourceArn=ARN, TagKeys=["other"], aws_retry=True)
     # Adopted: the ownership tag and the adopted mark, so cleanup can tell it from what the rollout created.
-    adopted_tags = [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}, {"Key": "cloudsec.aged_keys:adopted", "Value": "true"}]
-    client.tag_resource.assert_called_once_with(ResourceArn=ARN, Tags=adopted_tags, aws_retry=True)
+    adopted_tags = {OWNER_TAG_KEY: OWNER_TAG_VALUE, "cloudsec.aged_keys:adopted": "true"}
+    client.tag_resource.assert_called_once()
+    assert client.tag_resource.call_args.kwargs["ResourceArn"] == ARN
+    assert {tag["Key"]: tag["Value"] for tag in client.tag_resource.call_args.kwargs["Tags"]} == adopted_tags
     assert after["tags"] == dict(OWNER_TAGS, **{"cloudsec.aged_keys:adopted": "true"})
 
 
