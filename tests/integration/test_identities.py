@@ -83,3 +83,29 @@ def test_the_deployer_and_the_auditor_suffice_for_every_playbook(bootstrapped, e
     for run in (estate.run("playbooks/cleanup.yml"), estate.run(), estate.run("playbooks/cleanup.yml")):
         assert run.rc == 0, run
     readback.assert_target_empty(estate.account(TARGET))
+
+
+def test_bootstrap_never_takes_over_a_role_of_the_same_name_that_someone_else_made(emulator, tmp_path):
+    estate = bootstrapped_estate(emulator, tmp_path)
+    target = estate.account(TARGET)
+    iam = target.client("iam")
+    iam.delete_role_policy(RoleName=AUDITOR, PolicyName=AUDITOR)
+    iam.delete_role(RoleName=AUDITOR)
+    someone_elses = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=AUDITOR, AssumeRolePolicyDocument=json.dumps(someone_elses))
+
+    run = estate.run("playbooks/bootstrap.yml")
+    assert run.rc != 0, run
+    failures = run.failures()
+    assert [host for _task, host, _message in failures] == [estate.host_name(TARGET)]
+    assert AUDITOR in failures[0][2] and "aged_keys_adopt" in failures[0][2]
+    assert run.total("changed") == 0
+    assert iam.get_role(RoleName=AUDITOR)["Role"]["AssumeRolePolicyDocument"] == someone_elses
+    assert iam.list_role_policies(RoleName=AUDITOR)["PolicyNames"] == []
+
+    adopted = estate.run("playbooks/bootstrap.yml", extra_vars={"aged_keys_adopt": True})
+    assert adopted.rc == 0, adopted
+    assert inline_policy(target, AUDITOR) == shipped_policy("auditor-target")
+    tags = {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=AUDITOR)["Tags"]}
+    assert tags.items() >= {**readback.OWNER_TAG, **readback.ADOPTED_TAG}.items()
