@@ -25,7 +25,7 @@ description:
   - With O(assume_role) the module assumes the role itself, so no separate credentials task is needed; the
     credentials are never returned.
 author:
-  - cloudsec.aged_keys contributors
+  - cloudsec.aged_keys maintainers (@cloudsec)
 options:
   account_id:
     description: The 12-digit account the credentials must act in; the module fails before reading anything else otherwise.
@@ -49,6 +49,15 @@ options:
         description: Lifetime of the credentials.
         type: int
         default: 900
+  deployment_id:
+    description:
+      - The deployment whose resources the rollout manages (see M(cloudsec.aged_keys.sns_topic)); a resource of
+        another deployment is a problem unless O(adopt=true).
+    type: str
+  adopt:
+    description: A same-named resource that is not this deployment's is not a problem, because the rollout will take it over.
+    type: bool
+    default: false
   allow_missing_recorder:
     description: A region without an AWS Config recorder is not a problem (the rollout is going to create one).
     type: bool
@@ -148,12 +157,17 @@ options:
         description: Parameters of the document, each with exactly one of C(resource_value) or C(static_value).
         type: dict
 extends_documentation_fragment:
+  - cloudsec.aged_keys.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-  - cloudsec.aged_keys.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
 notes:
-  - The ownership options C(deployment_id) and C(adopt) mean what they mean for M(cloudsec.aged_keys.account_preflight).
+  - It changes nothing, in check mode or not; the tasks it names show their own differences with C(--diff).
   - >-
     Permissions used: C(sts:AssumeRole) (with O(assume_role)) or C(sts:GetCallerIdentity);
     C(config:DescribeConfigurationRecorders), C(config:DescribeConfigurationRecorderStatus),
@@ -261,7 +275,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
-DOCUMENT, RULE, REMEDIATION = "document", "config_rule", "remediation"
+DOCUMENT = "document"
+RULE = "config_rule"
+REMEDIATION = "remediation"
 
 
 # ---------------------------------------------------------------- credentials
