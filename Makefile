@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv demo test units integration sanity lint changelog benchmark clean
+.PHONY: venv demo test units integration sanity lint changelog benchmark benchmark-1000 clean
 
 venv: $(INSTALLED) $(COLLECTION_LINK)
 
@@ -52,6 +52,10 @@ changelog: venv
 
 benchmark: venv
 	$(BIN)/python benchmarks/run.py
+
+# Organisation scale: about an hour on 2 cores, most of it the first rollout.
+benchmark-1000: venv
+	$(BIN)/python benchmarks/run.py --accounts 1000 --forks 20
 
 clean:
 	rm -rf .build tests/output

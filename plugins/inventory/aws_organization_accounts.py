@@ -208,7 +208,7 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import organizations
+from ansible_collections.cloudsec.aged_keys.plugins.plugin_utils import organizations
 
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 UNIT_ID_PATTERN = re.compile(r"^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$")

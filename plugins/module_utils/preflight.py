@@ -132,10 +132,16 @@ def recording_group_covers(recording_group, resource_type=IAM_USER_TYPE):
 
 
 def summarize_config_recording(recorders, statuses, channels):
-    """Normalised view of a region's AWS Config recording set-up."""
+    """Normalised view of a region's AWS Config recording set-up.
+
+    channels None means they were not read because the recorder is recording, which AWS Config
+    allows only with a delivery channel: it exists, its name is unknown.
+    """
     recorder = customer_managed_recorder(recorders)
     name = recorder.get("name") if recorder else None
     status = next((s for s in statuses if name and s.get("name") == name), {})
+    if channels is None:
+        channels = [{"name": None}]
     channel = channels[0] if channels else {}
     return {
         "recorder_exists": recorder is not None,

@@ -223,6 +223,26 @@ def list_shared_account_ids(client, name):
         params["NextToken"] = result["NextToken"]
 
 
+def describe_document_state(client, name, manage_sharing):
+    """The document's default version as a normalised dict, or None when it does not exist."""
+    description = describe_default_version(client, name)
+    if description is None:
+        return None
+    content = get_document_content(client, name, description["DefaultVersion"])
+    # DescribeDocument returns the tags of a tagged document: one call fewer.
+    tags = boto3_tag_list_to_ansible_dict(description["Tags"]) if description.get("Tags") else list_document_tags(client, name)
+    shared_account_ids = list_shared_account_ids(client, name) if manage_sharing else None
+    arn = document_arn(client.meta.partition, client.meta.region_name, description.get("Owner"), name)
+    return normalize_document(description, content, tags, shared_account_ids, arn)
+
+
+def content_differs(document, content, target_type):
+    """True when the default version's content (or the managed target type) is not what is wanted."""
+    if canonical_content(document.get("content")) != content:
+        return True
+    return target_type is not None and document.get("target_type") != target_type
+
+
 def find_version_with_content(client, name, content, newest_version, target_type=None):
     """Newest version whose content equals content (and TargetType, when given), or None.
 

@@ -265,145 +265,14 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DEPLOYMENT_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_adopted
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
-
-
-class AwsReader(object):
-    """Creates each client on first use and remembers the caller identity.
-
-    Clients are costly to create at scale, so a service no check needs is never touched.
-    """
-
-    def __init__(self, module):
-        self._module = module
-        self._clients = {}
-        self._identity = None
-
-    def client(self, service):
-        if service not in self._clients:
-            self._clients[service] = aws_client(self._module, service)
-        return self._clients[service]
-
-    def identity(self):
-        if self._identity is None:
-            self._identity = preflight.get_caller_identity(self.client("sts"))
-        return self._identity
-
-
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
-
-
-def call_or_note_denial(problems, service, purpose, func, *args):
-    """Run a read; an access-denied error becomes a problem and (False, None), anything else is raised."""
-    try:
-        return True, func(*args)
-    except (botocore.exceptions.ClientError, AnsibleAWSError) as error:
-        action = preflight.denied_action(error, service)
-        if action is None:
-            raise
-        problems.append(preflight.permission_problem(action, purpose))
-        return False, None
-
-
-def check_config_recording(reader, region, params, problems):
-    client = reader.client("config")
-    purpose = "check AWS Config recording in region {0}".format(region)
-    reads = [
-        call_or_note_denial(problems, "config", purpose, func, client)
-        for func in (
-            config.list_configuration_recorders,
-            config.list_configuration_recorder_statuses,
-            config.list_delivery_channels,
-        )
-    ]
-    if not all(ok for ok, _value in reads):
-        return preflight.unknown_config_recording()
-
-    recorders, statuses, channels = (value for _ok, value in reads)
-    summary = preflight.summarize_config_recording(recorders, statuses, channels)
-    recorder = preflight.customer_managed_recorder(recorders) or {}
-    problems.extend(preflight.config_recording_problems(
-        summary, recorder.get("recordingGroup"), region, params["allow_missing_recorder"], params["own_recorder_name"]))
-    return summary
-
-
-def warn_about_failed_recording(module, summary):
-    # A failed attempt may be transient, so it is worth a look but does not block the rollout.
-    if (summary.get("last_status") or "").lower() == "failure":
-        module.warn("The AWS Config recorder '{0}' reported a failure: {1} {2}".format(
-            summary["recorder_name"], summary.get("last_error_code") or "", summary.get("last_error_message") or ""))
-
-
-def find_resource(reader, region, kind, name):
-    """Look up one named resource; None when it does not exist."""
-    if kind == "sns_topic":
-        # sts:GetCallerIdentity needs no permission, so a denial here is an SNS one.
-        identity = reader.identity()
-        topic_arn = sns.topic_arn(identity["partition"], region, identity["account"], name)
-        return preflight.find_sns_topic(reader.client("sns"), topic_arn)
-    finders = {
-        "iam_role": preflight.find_iam_role,
-        "ssm_document": preflight.find_ssm_document,
-        "config_rule": preflight.find_config_rule,
-        "kms_alias": preflight.find_kms_alias,
-    }
-    return finders[kind](reader.client(preflight.RESOURCE_SERVICES[kind]), name)
-
-
-def resource_result(kind, name, found, ownership, looked_up=True):
-    unknown = dict(type=kind, name=name, exists=None, owned=None, adopted=None, deployment_id=None, arn=None)
-    if not looked_up:
-        return unknown
-    if found is None:
-        return dict(unknown, exists=False)
-    tags = found["tags"] or {}
-    result = dict(type=kind, name=name, exists=True, owned=ownership.owns(tags), adopted=is_adopted(tags),
-                  deployment_id=tags.get(DEPLOYMENT_TAG_KEY), arn=found["arn"])
-    if "inline_policies" in found:
-        result["inline_policies"] = found["inline_policies"]
-    return result
-
-
-def resource_problem(kind, name, found, ownership):
-    """Why an existing resource blocks the rollout, or None."""
-    if found is None:
-        return None
-    label = preflight.RESOURCE_LABELS[kind]
-    if found["reserved_by"]:
-        return "{label} '{name}' belongs to {owner} and cannot be managed by cloudsec.aged_keys: choose another name.".format(
-            label=label, name=name, owner=found["reserved_by"])
-    return ownership.problem(label, dict(found, name=name))
-
-
-def check_resource(reader, region, resource, ownership, problems):
-    kind, name = resource["type"], resource["name"]
-    purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
-    looked_up, found = call_or_note_denial(problems, preflight.RESOURCE_SERVICES[kind], purpose, find_resource, reader, region, kind, name)
-    problem = resource_problem(kind, name, found, ownership)
-    if problem:
-        problems.append(problem)
-    return resource_result(kind, name, found, ownership, looked_up)
-
-
-def check_account(reader, expected, problems):
-    """The credentials must act in the expected account; returns the account they act in."""
-    actual = reader.identity()["account"]
-    if actual != expected:
-        problems.append(
-            "The credentials act in AWS account {actual}, not in account {expected} (account_id of this host): nothing was "
-            "checked or changed. Check account_id, aged_keys_execution_role_name and aged_keys_assume_role, and the "
-            "controller's credentials.".format(actual=actual, expected=expected))
-    return actual
 
 
 def validate_params(module):
@@ -419,12 +288,6 @@ def validate_params(module):
     needs_region = module.params["config_recording"] == "required" or module.params["resources"]
     if needs_region and not module.region:
         module.fail_json(msg="No AWS region: set the region option (or AWS_REGION) to the region to check.")
-
-
-def failure_message(region, problems):
-    numbered = " ".join("({0}) {1}".format(index, problem) for index, problem in enumerate(problems, 1))
-    return "Account preflight in region {region} found {count} problem(s): {problems}".format(
-        region=region, count=len(problems), problems=numbered)
 
 
 def main():
@@ -450,20 +313,20 @@ def main():
     validate_params(module)
 
     region = module.region
-    reader = AwsReader(module)
+    reader = account_checks.AwsReader(module)
     problems = []
     result = dict(changed=False)
     try:
         if module.params["account_id"]:
-            result["account_id"] = check_account(reader, module.params["account_id"], problems)
+            result["account_id"] = account_checks.check_account(reader, module.params["account_id"], problems)
             if problems:
                 # Everything else would describe the wrong account.
-                module.fail_json(msg=failure_message(region, problems), **dict(result, problems=problems))
+                module.fail_json(msg=account_checks.failure_message(region, problems), **dict(result, problems=problems))
         if module.params["config_recording"] == "required":
-            result["config_recording"] = check_config_recording(reader, region, module.params, problems)
-            warn_about_failed_recording(module, result["config_recording"])
+            result["config_recording"] = account_checks.check_config_recording(reader, region, module.params, problems)
+            account_checks.warn_about_failed_recording(module, result["config_recording"])
         ownership = Ownership.from_params(module.params)
-        result["resources"] = [check_resource(reader, region, resource, ownership, problems) for resource in module.params["resources"]]
+        result["resources"] = [account_checks.check_resource(reader, region, resource, ownership, problems) for resource in module.params["resources"]]
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
@@ -471,7 +334,7 @@ def main():
 
     result["problems"] = problems
     if problems and module.params["fail_on_problems"]:
-        module.fail_json(msg=failure_message(region, problems), **result)
+        module.fail_json(msg=account_checks.failure_message(region, problems), **result)
     module.exit_json(**result)
 
 

@@ -225,8 +225,6 @@ remediation_configuration:
       returned: when the configuration exists
 """
 
-from copy import deepcopy
-
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -234,7 +232,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import REMEDIATION_RETRY_SECONDS_RANGE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import DEFAULT_RETRY_ATTEMPT_SECONDS
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import REMEDIATION_TARGET_TYPE
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import RESOURCE_ID
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_remediation_configuration
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import describe_config_rule
@@ -243,7 +240,10 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import l
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import put_remediation_configuration
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import range_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameter_value
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import build_desired_configuration
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import configuration_differs
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import normalize_parameters_option
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import static_values
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
@@ -255,20 +255,9 @@ PARAMETER_KINDS = ("resource_value", "static_value")
 MAX_PARAMETERS = 25
 MAX_STATIC_VALUES = 25
 ASSUME_ROLE_PARAMETER = "AutomationAssumeRole"
-# Fields that AWS sets itself; they never count as a difference.
-SERVER_FIELDS = ("arn",)
 
 
 # ---------------------------------------------------------------- validate
-
-
-def static_values(value):
-    """A static_value option (a string or a list) as the list of strings AWS stores."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [stringify_parameter_value(item) for item in value]
-    return [stringify_parameter_value(value)]
 
 
 def parameter_kinds(value):
@@ -314,17 +303,6 @@ def parameters_problems(parameters):
     return problems
 
 
-def normalize_parameters_option(parameters):
-    """The parameters option in the format the module returns (static values always lists)."""
-    result = {}
-    for name, value in (parameters or {}).items():
-        if value.get("resource_value") is not None:
-            result[name] = {"resource_value": value["resource_value"]}
-        else:
-            result[name] = {"static_value": static_values(value["static_value"])}
-    return result
-
-
 def assume_role_problem(parameters, automatic):
     """AWS Config runs automatic remediation only with a static AutomationAssumeRole (normalised parameters)."""
     if not automatic or (parameters or {}).get(ASSUME_ROLE_PARAMETER, {}).get("static_value"):
@@ -354,49 +332,6 @@ def validate_configuration_options(params):
 
 
 # ---------------------------------------------------------------- compare
-
-
-def new_configuration(rule_name):
-    """The normalised form of a configuration that does not exist yet."""
-    return {
-        "config_rule_name": rule_name,
-        "target_type": REMEDIATION_TARGET_TYPE,
-        "target_id": None,
-        "target_version": None,
-        "parameters": {},
-        "automatic": False,
-        "maximum_automatic_attempts": DEFAULT_MAXIMUM_AUTOMATIC_ATTEMPTS,
-        "retry_attempt_seconds": DEFAULT_RETRY_ATTEMPT_SECONDS,
-        "execution_controls": {},
-        "resource_type": None,
-        "arn": None,
-    }
-
-
-def build_desired_configuration(current, params):
-    """The current configuration (or a new one) with every option that is set applied; None options keep the current value."""
-    desired = deepcopy(current) if current else new_configuration(params["config_rule_name"])
-    desired["target_type"] = REMEDIATION_TARGET_TYPE
-    for key in ("target_id", "automatic", "maximum_automatic_attempts", "retry_attempt_seconds"):
-        desired[key] = params[key]
-    if params.get("target_version") is not None:
-        desired["target_version"] = params["target_version"] or None
-    if params.get("resource_type") is not None:
-        desired["resource_type"] = params["resource_type"]
-    if params.get("parameters") is not None:
-        desired["parameters"] = normalize_parameters_option(params["parameters"])
-    if params.get("execution_controls") is not None:
-        controls = dict(desired["execution_controls"] or {})
-        controls.update((key, value) for key, value in params["execution_controls"].items() if value is not None)
-        desired["execution_controls"] = controls
-    return desired
-
-
-def configuration_differs(current, desired):
-    def comparable(configuration):
-        return dict((key, value) for key, value in configuration.items() if key not in SERVER_FIELDS)
-
-    return comparable(current) != comparable(desired)
 
 
 # ---------------------------------------------------------------- apply

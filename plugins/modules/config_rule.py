@@ -203,7 +203,6 @@ config_rule:
 """
 
 import json
-from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -218,6 +217,8 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import p
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import rule_ownership_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stringify_parameters
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import update_config_resource_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import build_desired_rule
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_rules import rule_differs
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
@@ -225,8 +226,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
-# Fields the module manages; everything else in a description is set by AWS.
-MANAGED_RULE_FIELDS = ("description", "source", "input_parameters", "maximum_execution_frequency", "scope")
 MAX_INPUT_PARAMETERS_LENGTH = 1024
 
 
@@ -285,49 +284,6 @@ def validate_rule_options(params):
 
 
 # ---------------------------------------------------------------- compare
-
-
-def new_rule(name):
-    """The normalised form of a rule that does not exist yet (as check mode predicts it)."""
-    return {
-        "name": name,
-        "arn": None,
-        "id": None,
-        "description": "",
-        "source": {},
-        "input_parameters": {},
-        "maximum_execution_frequency": None,
-        "scope": {},
-        "state": "ACTIVE",
-        "created_by": None,
-        "tags": {},
-    }
-
-
-def build_desired_rule(current, params):
-    """The current rule (or a new one) with every option that is set applied; None options keep the current value."""
-    desired = deepcopy(current) if current else new_rule(params["name"])
-    desired["source"] = {"owner": "AWS", "source_identifier": params["source_identifier"]}
-    if params.get("description") is not None:
-        desired["description"] = params["description"]
-    if params.get("input_parameters") is not None:
-        desired["input_parameters"] = stringify_parameters(params["input_parameters"])
-    if params.get("maximum_execution_frequency") is not None:
-        desired["maximum_execution_frequency"] = params["maximum_execution_frequency"]
-    if params.get("scope") is not None:
-        desired["scope"] = normalize_scope_option(params["scope"])
-    return desired
-
-
-def _comparable(rule):
-    comparable = dict((field, rule.get(field)) for field in MANAGED_RULE_FIELDS)
-    # Config stores parameter values as strings: compare them the same way.
-    comparable["input_parameters"] = stringify_parameters(rule.get("input_parameters"))
-    return comparable
-
-
-def rule_differs(current, desired):
-    return _comparable(current) != _comparable(desired)
 
 
 # ---------------------------------------------------------------- apply

@@ -290,26 +290,7 @@ def validate_params(params):
 # ---------------------------------------------------------------- describe
 
 
-def describe_document(client, name, manage_sharing):
-    """The document's default version as a normalised dict, or None when it does not exist."""
-    description = ssm.describe_default_version(client, name)
-    if description is None:
-        return None
-    content = ssm.get_document_content(client, name, description["DefaultVersion"])
-    tags = ssm.list_document_tags(client, name)
-    shared_account_ids = ssm.list_shared_account_ids(client, name) if manage_sharing else None
-    arn = ssm.document_arn(client.meta.partition, client.meta.region_name, description.get("Owner"), name)
-    return ssm.normalize_document(description, content, tags, shared_account_ids, arn)
-
-
 # ---------------------------------------------------------------- compare
-
-
-def content_differs(document, content, target_type):
-    """True when the default version's content (or the managed target type) is not what is wanted."""
-    if ssm.canonical_content(document.get("content")) != content:
-        return True
-    return target_type is not None and document.get("target_type") != target_type
 
 
 def document_type_problem(document, document_type):
@@ -397,7 +378,7 @@ def predict_content_version(client, document, content, params):
 def ensure_content(client, document, content, params, check_mode):
     """Make the default version hold content; returns (changed, document)."""
     target_type = params["target_type"]
-    if not content_differs(document, content, target_type):
+    if not ssm.content_differs(document, content, target_type):
         return False, document
     updated = deepcopy(document)
     if check_mode:
@@ -492,10 +473,10 @@ def main():
     client = aws_client(module, "ssm")
     manage_sharing = params["shared_account_ids"] is not None
     try:
-        before = describe_document(client, params["name"], manage_sharing)
+        before = ssm.describe_document_state(client, params["name"], manage_sharing)
         changed, after = ensure_state(module, client, before, params, content)
         if changed and after and not module.check_mode:
-            after = describe_document(client, params["name"], manage_sharing)
+            after = ssm.describe_document_state(client, params["name"], manage_sharing)
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 

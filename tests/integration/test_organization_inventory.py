@@ -62,10 +62,7 @@ def logged_emulator(tmp_path_factory):
     the rollout attaches none, so 200 accounts are created without them.
     """
     log = str(tmp_path_factory.mktemp("organization") / "requests.jsonl")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
-        running = Emulator(request_log=log).start()
-    running.request_log_path = log
+    running = Emulator(request_log=log, load_managed_policies=False).start()
     yield running
     running.stop()
 
@@ -100,14 +97,11 @@ def ansible_inventory(emulator, source, *args):
 
 
 def organizations_calls(emulator, since=0):
-    with open(emulator.request_log_path) as stream:
-        entries = [json.loads(line) for line in stream][since:]
-    return [entry["action"] for entry in entries if entry["service"] == "organizations"]
+    return [entry["action"] for entry in emulator.logged_requests(since) if entry["service"] == "organizations"]
 
 
 def log_mark(emulator):
-    with open(emulator.request_log_path) as stream:
-        return len(stream.readlines())
+    return len(emulator.logged_requests())
 
 
 def plain(value):

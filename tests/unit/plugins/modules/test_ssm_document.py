@@ -94,13 +94,13 @@ def test_oversized_content_refused():
 
 
 def test_content_compared_as_data():
-    assert not ssm_document.content_differs(current(content=dict(reversed(list(OLD.items())))), OLD, None)
-    assert ssm_document.content_differs(current(), NEW, None)
+    assert not ssm.content_differs(current(content=dict(reversed(list(OLD.items())))), OLD, None)
+    assert ssm.content_differs(current(), NEW, None)
 
 
 def test_target_type_only_compared_when_managed():
-    assert not ssm_document.content_differs(current(target_type="/AWS::IAM::User"), OLD, None)
-    assert ssm_document.content_differs(current(target_type=None), OLD, "/AWS::IAM::User")
+    assert not ssm.content_differs(current(target_type="/AWS::IAM::User"), OLD, None)
+    assert ssm.content_differs(current(target_type=None), OLD, "/AWS::IAM::User")
 
 
 def test_document_type_problem():
@@ -256,7 +256,7 @@ def test_describe_document_collects_default_version_tags_and_sharing():
     client.get_document.return_value = {"Content": json.dumps(OLD)}
     client.list_tags_for_resource.return_value = {"TagList": [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}]}
     client.describe_document_permission.return_value = {"AccountIds": []}
-    document = ssm_document.describe_document(client, "NotifyAgedKey", True)
+    document = ssm.describe_document_state(client, "NotifyAgedKey", True)
     assert document["content"] == OLD and document["tags"] == OWNER_TAGS and document["shared_account_ids"] == []
     assert document["arn"] == "arn:aws:ssm:eu-west-1:123456789012:document/NotifyAgedKey"
     client.get_document.assert_called_once_with(Name="NotifyAgedKey", DocumentVersion="2", DocumentFormat="JSON", aws_retry=True)
@@ -265,4 +265,4 @@ def test_describe_document_collects_default_version_tags_and_sharing():
 def test_describe_missing_document():
     client = fake_client()
     client.describe_document.side_effect = client_error("InvalidDocument")
-    assert ssm_document.describe_document(client, "NotifyAgedKey", False) is None
+    assert ssm.describe_document_state(client, "NotifyAgedKey", False) is None

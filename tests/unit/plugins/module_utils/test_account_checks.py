@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
-from ansible_collections.cloudsec.aged_keys.plugins.modules import account_preflight as module_under_test
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks as module_under_test
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 OWNED = {"arn": "arn:x", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None}

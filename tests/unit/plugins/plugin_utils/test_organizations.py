@@ -10,7 +10,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import organizations
+from ansible_collections.cloudsec.aged_keys.plugins.plugin_utils import organizations
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 ROOT = {"Id": "r-abcd", "Name": "Root"}

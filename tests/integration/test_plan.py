@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan (cloudsec.aged_keys.target_account_plan) and the modules agree: on a converged estate
+the plan is empty and every module, run anyway, changes nothing; each kind of drift is named by
+the plan and repaired exactly by the tasks it runs. A drift check of a converged account is the
+plan alone: a few AWS calls and not one write."""
+
+import collections
+import json
+
+import readback
+from conftest import CENTRAL, TARGETS
+from estate import Emulator, Estate
+
+PLAN_TASK = "Check the account and find what differs from the rollout"
+# The tasks of a target account that call AWS besides the plan: none runs when nothing differs.
+AWS_TASKS = {
+    "Assume the execution role in the account", "Ensure the automation role", "Ensure the automation role's least-privilege policy",
+    "Remove inline policies of the automation role that the rollout did not write", "Ensure the notification document",
+    "Ensure the ACCESS_KEYS_ROTATED rule", "Ensure the automatic remediation",
+}
+# AWS Config records only with a delivery channel: a recording recorder's channel is not read.
+READ_ACTION_PREFIXES = ("Describe", "Get", "List")
+MAX_CALLS_PER_ACCOUNT = 12
+
+
+def plans(run):
+    return {host: result["changes"] for task, host, result in run.results() if task == PLAN_TASK and not result.get("skipped")}
+
+
+def tasks_run(run, host):
+    return {task for task, name, result in run.results(host) if not result.get("skipped")}
+
+
+def test_on_a_converged_estate_the_plan_is_empty_and_every_module_agrees(estate):
+    assert estate.run().rc == 0
+
+    check = estate.run(check=True)
+    assert check.rc == 0, check
+    assert plans(check) == {estate.host_name(target): [] for target in TARGETS}
+    for target in TARGETS:
+        assert PLAN_TASK in tasks_run(check, estate.host_name(target))
+        assert tasks_run(check, estate.host_name(target)) & AWS_TASKS == set()
+    assert check.changed_tasks() == []
+
+    converge = estate.run()
+    assert converge.rc == 0, converge
+    assert plans(converge) == {estate.host_name(target): [] for target in TARGETS}
+    assert converge.changed_tasks() == []
+
+    # Every task of the rollout, run regardless of the plan, finds nothing to change either.
+    every_task = estate.run(extra_vars={"aged_keys_use_plan": False})
+    assert every_task.rc == 0, every_task
+    assert AWS_TASKS - tasks_run(every_task, estate.host_name(TARGETS[0])) == {
+        "Remove inline policies of the automation role that the rollout did not write"}
+    assert every_task.changed_tasks() == []
+
+
+def drift(estate):
+    """One kind of out-of-band change per account; returns {host: (plan, changed tasks)}."""
+    first, second, third = (estate.account(t) for t in TARGETS)
+
+    rule = readback.config_rule(first)
+    first.client("config").put_config_rule(ConfigRule={
+        "ConfigRuleName": readback.RULE_NAME, "Source": rule["Source"], "InputParameters": json.dumps({"maxAccessKeyAge": "365"}),
+        "MaximumExecutionFrequency": rule["MaximumExecutionFrequency"]}, Tags=[{"Key": k, "Value": v} for k, v in rule["Tags"].items()])
+    ssm = first.client("ssm")
+    content = dict(readback.expected_document(), description="edited by hand")
+    version = ssm.update_document(Name=readback.DOCUMENT_NAME, Content=json.dumps(content),
+                                  DocumentVersion="$LATEST")["DocumentDescription"]["DocumentVersion"]
+    ssm.update_document_default_version(Name=readback.DOCUMENT_NAME, DocumentVersion=version)
+
+    iam = second.client("iam")
+    iam.attach_role_policy(RoleName=readback.ROLE_NAME, PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.put_role_policy(RoleName=readback.ROLE_NAME, PolicyName="added-by-hand", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    iam.untag_role(RoleName=readback.ROLE_NAME, TagKeys=[readback.DEPLOYMENT_TAG_KEY])
+
+    fix = readback.remediation(third)
+    fix["MaximumAutomaticAttempts"] = 1
+    for server_field in ("Arn", "CreatedByService"):
+        fix.pop(server_field, None)
+    third.client("config").put_remediation_configurations(RemediationConfigurations=[fix])
+
+    return {
+        # A new document version is decided by the document task: the plan also names the
+        # remediation that points at it, which the module then finds unchanged (the old version is reused).
+        estate.host_name(TARGETS[0]): (["config_rule", "document", "remediation"],
+                                       {"Ensure the ACCESS_KEYS_ROTATED rule", "Ensure the notification document"}),
+        estate.host_name(TARGETS[1]): (["automation_role", "extra_inline_policies"],
+                                       {"Ensure the automation role",
+                                        "Remove inline policies of the automation role that the rollout did not write"}),
+        estate.host_name(TARGETS[2]): (["remediation"], {"Ensure the automatic remediation"}),
+    }
+
+
+def test_each_kind_of_drift_is_in_the_plan_and_the_converge_repairs_exactly_it(estate):
+    assert estate.run().rc == 0
+    expected = drift(estate)
+
+    for run in (estate.run(check=True, diff=True), estate.run()):
+        assert run.rc == 0, run
+        assert plans(run) == {host: plan for host, (plan, _tasks) in expected.items()}
+        changed = collections.defaultdict(set)
+        for task, host in run.changed_tasks():
+            changed[host].add(task)
+        assert dict(changed) == {host: tasks for host, (_plan, tasks) in expected.items()}
+
+    for target in TARGETS:
+        readback.assert_target_converged(estate.account(target), CENTRAL)
+    again = estate.run(check=True)
+    assert plans(again) == {estate.host_name(target): [] for target in TARGETS}
+
+
+def test_a_drift_check_of_a_converged_account_makes_few_calls_and_no_write(tmp_path):
+    with Emulator(request_log=str(tmp_path / "requests.jsonl"), load_managed_policies=False) as emulator:
+        estate = Estate(emulator, tmp_path, CENTRAL, TARGETS)
+        estate.prepare_targets()
+        estate.write_inventory()
+        assert estate.run().rc == 0
+        start = len(emulator.logged_requests())
+        check = estate.run(check=True)
+        assert check.rc == 0, check
+        calls = emulator.logged_requests(start)
+
+    for target in TARGETS[:2]:
+        in_account = [call["action"] for call in calls if call["account_id"] == target]
+        # Its role is assumed once, by the controller's identity (logged in the controller's account).
+        assert len(in_account) + 1 <= MAX_CALLS_PER_ACCOUNT, sorted(in_account)
+        assert [action for action in in_account if not action.startswith(READ_ACTION_PREFIXES)] == []
+    assert [call for call in calls if not call["action"].startswith(READ_ACTION_PREFIXES + ("AssumeRole",))] == []
