@@ -3,8 +3,8 @@
 """Time the rollout, a no-op drift check and a no-op rollout for N emulated target accounts.
 
 For each N: CPU-seconds of ansible-playbook and its workers per account, the ratio to a
-baseline of one amazon.aws.aws_caller_info per account, wall time, the controller's peak memory,
-and AWS API calls per target account (from the emulator's request log).
+baseline of one amazon.aws.aws_caller_info per account, wall time, and AWS API calls per
+target account (from the emulator's request log).
 
     python benchmarks/run.py [--accounts 10 50] [--forks 10]
 """
@@ -46,11 +46,6 @@ def count_requests(log_path, offset, accounts):
         return counts, stream.tell()
 
 
-def peak_memory_mb():
-    """The largest resident set of any finished child process (ansible-playbook itself, in practice)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-
-
 def measure(estate, log_path, offset, accounts, playbook, **options):
     cpu, wall = children_cpu(), time.time()
     run = estate.run(playbook, **options)
@@ -59,8 +54,7 @@ def measure(estate, log_path, offset, accounts, playbook, **options):
         raise SystemExit("{0} failed:\n{1!r}".format(playbook, run))
     counts, offset = count_requests(log_path, offset, accounts)
     calls = sum(counts.values()) / float(len(accounts))
-    result = {"cpu": cpu, "wall": wall, "calls_per_account": calls, "changed": run.total("changed"), "peak_mb": peak_memory_mb()}
-    return result, offset
+    return {"cpu": cpu, "wall": wall, "calls_per_account": calls, "changed": run.total("changed")}, offset
 
 
 def benchmark(count, directory):
@@ -84,15 +78,15 @@ def benchmark(count, directory):
 
 def report(all_results, forks):
     lines = [
-        "| accounts | run | wall s | CPU s | CPU s per account | ratio to baseline | API calls per target account | changed | peak MB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| accounts | run | wall s | CPU s | CPU s per account | ratio to baseline | API calls per target account | changed |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for count, results in all_results.items():
         baseline = results["baseline"]["cpu"]
         for name, result in results.items():
-            lines.append("| {0} | {1} | {2:.0f} | {3:.0f} | {4:.2f} | {5:.1f} | {6:.1f} | {7} | {8:.0f} |".format(
+            lines.append("| {0} | {1} | {2:.0f} | {3:.0f} | {4:.2f} | {5:.1f} | {6:.1f} | {7} |".format(
                 count, name, result["wall"], result["cpu"], result["cpu"] / count,
-                result["cpu"] / baseline, result["calls_per_account"], result["changed"], result["peak_mb"]))
+                result["cpu"] / baseline, result["calls_per_account"], result["changed"]))
     lines.append("")
     lines.append("forks={0}; CPU is user+system time of ansible-playbook and its workers; one central account "
                  "is included in the runs but not in the per-account figures' denominator.".format(forks))
