@@ -31,7 +31,7 @@ demo: venv
 test: units integration sanity lint changelog
 
 units: venv
-	$(PYTEST) tests/unit -q
+	$(PYTEST) tests/unit -q -n 2
 
 # Tests run in parallel, each worker with its own emulator; the tests of a module that shares
 # a module-scoped estate are one xdist group and stay on one worker.
