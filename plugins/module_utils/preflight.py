@@ -255,24 +255,36 @@ def find_iam_role(client, name):
     return _found(role["Arn"], boto3_tag_list_to_ansible_dict(role.get("Tags", [])), inline_policies=sorted(list_iam_role_policies(client, name)))
 
 
+def role_found(role):
+    """A role described by iam.describe_role_state as a look-up result."""
+    return _found(role["arn"], role["tags"], inline_policies=role["inline_policies"])
+
+
+def reserved_document_found():
+    # Documents published by AWS have no tags we could read and names nobody else can use.
+    return _found(None, {}, reserved_by="AWS (a document published by Amazon)")
+
+
 def find_ssm_document(client, name):
     document = ssm.describe_document(client, name)
     if document is None:
         return None
     owner = document.get("Owner")
     if owner == AWS_DOCUMENT_OWNER:
-        # Documents published by AWS have no tags we could read and names nobody else can use.
-        return _found(None, {}, reserved_by="AWS (a document published by Amazon)")
+        return reserved_document_found()
     arn = ssm.document_arn(client.meta.partition, client.meta.region_name, owner, name)
     return _found(arn, ssm.list_document_tags(client, name))
 
 
-def find_config_rule(client, name):
-    rule = config.describe_config_rule(client, name)
-    if rule is None:
-        return None
+def config_rule_found(rule):
+    """A rule described by config.describe_config_rule as a look-up result."""
     reserved_by = "the service {0} (a service-linked rule)".format(rule["created_by"]) if rule["created_by"] else None
     return _found(rule["arn"], rule["tags"], reserved_by)
+
+
+def find_config_rule(client, name):
+    rule = config.describe_config_rule(client, name)
+    return None if rule is None else config_rule_found(rule)
 
 
 def find_sns_topic(client, arn):

@@ -314,11 +314,12 @@ def found_of(kind, resource):
     if resource is None:
         return None
     if kind == "iam_role":
-        return {"arn": resource["arn"], "tags": resource["tags"], "reserved_by": None, "inline_policies": resource["inline_policies"]}
-    if kind == "ssm_document" and resource["owner"] == preflight.AWS_DOCUMENT_OWNER:
-        return {"arn": None, "tags": {}, "reserved_by": "AWS (a document published by Amazon)"}
-    reserved_by = "the service {0} (a service-linked rule)".format(resource["created_by"]) if resource.get("created_by") else None
-    return {"arn": resource["arn"], "tags": resource["tags"], "reserved_by": reserved_by}
+        return preflight.role_found(resource)
+    if kind == "ssm_document":
+        if resource["owner"] == preflight.AWS_DOCUMENT_OWNER:
+            return preflight.reserved_document_found()
+        return {"arn": resource["arn"], "tags": resource["tags"], "reserved_by": None}
+    return preflight.config_rule_found(resource)
 
 
 def describe(reader, params, problems):
@@ -340,12 +341,16 @@ def describe(reader, params, problems):
 # ---------------------------------------------------------------- compare
 
 
-def document_changes(document, params, ownership):
-    if document is None:
+def needs_new_version(document, content):
+    """True when the document task will make (or find) another version: a missing document or other content."""
+    return document is None or ssm.content_differs(document, content, None)
+
+
+def document_changes(document, new_version, ownership):
+    if new_version:
         return [DOCUMENT]
-    content = ssm.parse_document_content(params["document"]["content"])
     tags_to_set, tag_keys_to_unset = ownership.plan_tags(document["tags"], None, False)[1:]
-    return [DOCUMENT] if ssm.content_differs(document, content, None) or tags_to_set or tag_keys_to_unset else []
+    return [DOCUMENT] if tags_to_set or tag_keys_to_unset else []
 
 
 def rule_changes(rule, params, ownership):
@@ -356,10 +361,9 @@ def rule_changes(rule, params, ownership):
     return [RULE] if config_rules.rule_differs(rule, desired) or tags_to_set or tag_keys_to_unset else []
 
 
-def remediation_changes(client, rule, document, changes, params):
+def remediation_changes(client, rule, document, new_version, params):
     """A new document version, or a new rule, always changes the remediation; else it is compared."""
-    if rule is None or document is None or DOCUMENT in changes and ssm.content_differs(
-            document, ssm.parse_document_content(params["document"]["content"]), None):
+    if rule is None or new_version:
         return [REMEDIATION]
     current = config.describe_remediation_configuration(client, rule["name"])
     if current is None:
@@ -369,13 +373,15 @@ def remediation_changes(client, rule, document, changes, params):
     return [REMEDIATION] if current["target_type"] != REMEDIATION_TARGET_TYPE or config_rules.configuration_differs(current, desired) else []
 
 
-def plan_changes(reader, described, params, ownership):
+def plan_changes(reader, described, params, content, ownership):
+    """content: the document's desired content, parsed once by validate_params."""
     role, document, rule = described["iam_role"], described["ssm_document"], described["config_rule"]
+    new_version = needs_new_version(document, content)
     wanted_role_tags = ownership.tags_of_new_resource(None) if role is None else ownership.wanted_tags(role["tags"], {})
     changes = iam.role_changes(role, params["automation_role"], wanted_role_tags)
-    changes += document_changes(document, params, ownership)
+    changes += document_changes(document, new_version, ownership)
     changes += rule_changes(rule, params, ownership)
-    changes += remediation_changes(reader.client("config"), rule, document, changes, params)
+    changes += remediation_changes(reader.client("config"), rule, document, new_version, params)
     return sorted(changes)
 
 
@@ -383,12 +389,14 @@ def plan_changes(reader, described, params, ownership):
 
 
 def validate_params(module):
+    """Fails with every problem of the options; returns the document's desired content as data."""
     problems = []
     if not ACCOUNT_ID_PATTERN.match(module.params["account_id"]):
         problems.append("account_id must be a 12-digit AWS account id, got '{0}'.".format(module.params["account_id"]))
     problems.append(deployment_id_problem(module.params["deployment_id"]))
+    content = None
     try:
-        ssm.parse_document_content(module.params["document"]["content"])
+        content = ssm.parse_document_content(module.params["document"]["content"])
     except ValueError as error:
         problems.append(str(error))
     if not module.region:
@@ -396,6 +404,7 @@ def validate_params(module):
     problems = [problem for problem in problems if problem]
     if problems:
         module.fail_json(msg=" ".join(problems))
+    return content
 
 
 def argument_spec():
@@ -425,7 +434,7 @@ def argument_spec():
 
 def main():
     module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
-    validate_params(module)
+    content = validate_params(module)
     params, region = module.params, module.region
     problems = []
     result = dict(changed=False, changes=[], document_version=None, resources=[], config_recording={}, problems=problems)
@@ -452,7 +461,7 @@ def main():
         if problems:
             module.fail_json(msg=account_checks.failure_message(region, problems), **result)
 
-        result["changes"] = plan_changes(reader, described, params, ownership)
+        result["changes"] = plan_changes(reader, described, params, content, ownership)
         result["document_version"] = described["ssm_document"]["default_version"] if described["ssm_document"] else None
     except AnsibleAWSError as error:
         module.fail_json_aws_error(error)

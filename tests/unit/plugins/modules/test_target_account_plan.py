@@ -57,22 +57,22 @@ OWNERSHIP = Ownership(DEPLOYMENT)
 
 
 def test_a_converged_document_rule_and_remediation_have_no_change(monkeypatch):
-    assert plan.document_changes(document(), PARAMS, OWNERSHIP) == []
+    assert plan.needs_new_version(document(), CONTENT) is False
+    assert plan.document_changes(document(), False, OWNERSHIP) == []
     assert plan.rule_changes(rule(), PARAMS, OWNERSHIP) == []
     monkeypatch.setattr(plan.config, "describe_remediation_configuration", lambda client, name: remediation())
-    assert plan.remediation_changes(MagicMock(), rule(), document(), [], PARAMS) == []
+    assert plan.remediation_changes(MagicMock(), rule(), document(), False, PARAMS) == []
 
 
 @pytest.mark.parametrize("described", [None, document(content=dict(CONTENT, description="edited")), document(tags={})],
                          ids=["missing", "content edited", "ownership tags missing"])
 def test_document_changes(described):
-    assert plan.document_changes(described, PARAMS, OWNERSHIP) == ["document"]
+    assert plan.document_changes(described, plan.needs_new_version(described, CONTENT), OWNERSHIP) == ["document"]
 
 
 def test_document_content_given_as_text_is_compared_as_data():
     text = '{"mainSteps": [{"action": "aws:executeScript", "name": "notify"}], "schemaVersion": "0.3"}'
-    params = dict(PARAMS, document={"name": "notify", "content": text})
-    assert plan.document_changes(document(), params, OWNERSHIP) == []
+    assert plan.needs_new_version(document(), plan.ssm.parse_document_content(text)) is False
 
 
 @pytest.mark.parametrize("described", [None, rule(input_parameters={"maxAccessKeyAge": "365"}), rule(maximum_execution_frequency="One_Hour"),
@@ -88,20 +88,21 @@ def test_rule_changes(described):
                          ids=["missing", "not automatic", "other version", "parameter removed", "attempts"])
 def test_remediation_changes(monkeypatch, described):
     monkeypatch.setattr(plan.config, "describe_remediation_configuration", lambda client, name: described)
-    assert plan.remediation_changes(MagicMock(), rule(), document(), [], PARAMS) == ["remediation"]
+    assert plan.remediation_changes(MagicMock(), rule(), document(), False, PARAMS) == ["remediation"]
 
 
 def test_a_new_rule_or_document_version_always_changes_the_remediation(monkeypatch):
     monkeypatch.setattr(plan.config, "describe_remediation_configuration", lambda client, name: pytest.fail("not read"))
-    assert plan.remediation_changes(MagicMock(), None, document(), ["config_rule"], PARAMS) == ["remediation"]
-    assert plan.remediation_changes(MagicMock(), rule(), None, ["document"], PARAMS) == ["remediation"]
+    assert plan.remediation_changes(MagicMock(), None, document(), False, PARAMS) == ["remediation"]
+    assert plan.remediation_changes(MagicMock(), rule(), None, plan.needs_new_version(None, CONTENT), PARAMS) == ["remediation"]
     edited = document(content=dict(CONTENT, description="edited"))
-    assert plan.remediation_changes(MagicMock(), rule(), edited, ["document"], PARAMS) == ["remediation"]
+    assert plan.remediation_changes(MagicMock(), rule(), edited, plan.needs_new_version(edited, CONTENT), PARAMS) == ["remediation"]
 
 
 def test_a_tag_only_document_change_keeps_the_version_and_compares_the_remediation(monkeypatch):
     monkeypatch.setattr(plan.config, "describe_remediation_configuration", lambda client, name: remediation())
-    assert plan.remediation_changes(MagicMock(), rule(), document(tags={}), ["document"], PARAMS) == []
+    tag_only = document(tags={})
+    assert plan.remediation_changes(MagicMock(), rule(), tag_only, plan.needs_new_version(tag_only, CONTENT), PARAMS) == []
 
 
 def test_found_of_gives_what_the_ownership_checks_expect():
