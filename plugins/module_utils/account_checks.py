@@ -25,7 +25,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import prefligh
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DEPLOYMENT_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_adopted
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 
 class AwsReader(object):
@@ -34,15 +33,16 @@ class AwsReader(object):
     Clients are costly to create at scale, so a service no check needs is never touched.
     """
 
-    def __init__(self, module, identity=None):
-        self._module = module
+    def __init__(self, make_client, identity=None):
+        # make_client(service) -> a client: the module's or the controller's.
+        self._make_client = make_client
         self._clients = {}
         # Known already when the caller assumed a role: {"account": ..., "partition": ...}.
         self._identity = identity
 
     def client(self, service):
         if service not in self._clients:
-            self._clients[service] = aws_client(self._module, service)
+            self._clients[service] = self._make_client(service)
         return self._clients[service]
 
     def identity(self):
@@ -86,10 +86,10 @@ def check_config_recording(reader, region, params, problems):
     return summary
 
 
-def warn_about_failed_recording(module, summary):
+def warn_about_failed_recording(warn, summary):
     # A failed attempt may be transient, so it is worth a look but does not block the rollout.
     if (summary.get("last_status") or "").lower() == "failure":
-        module.warn("The AWS Config recorder '{0}' reported a failure: {1} {2}".format(
+        warn("The AWS Config recorder '{0}' reported a failure: {1} {2}".format(
             summary["recorder_name"], summary.get("last_error_code") or "", summary.get("last_error_message") or ""))
 
 

@@ -22,6 +22,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import AWS_RETRIES
 
@@ -37,6 +38,11 @@ def botocore_config():
 def aws_client(module, service, **params):
     """A client of `service` for an AnsibleAWSModule, retried by botocore alone."""
     return module.client(service, retry_decorator=SINGLE_ATTEMPT, config=botocore_config(), **params)
+
+
+def single_attempt(client):
+    """A boto3 client made elsewhere (the controller's), accepting aws_retry=True as a module's client does."""
+    return RetryingBotoClientWrapper(client, SINGLE_ATTEMPT)
 
 
 class _OnlyTheseCodes(AWSRetry):

@@ -270,6 +270,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import prefligh
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
@@ -313,7 +314,7 @@ def main():
     validate_params(module)
 
     region = module.region
-    reader = account_checks.AwsReader(module)
+    reader = account_checks.AwsReader(lambda service: aws_client(module, service))
     problems = []
     result = dict(changed=False)
     try:
@@ -324,7 +325,7 @@ def main():
                 module.fail_json(msg=account_checks.failure_message(region, problems), **dict(result, problems=problems))
         if module.params["config_recording"] == "required":
             result["config_recording"] = account_checks.check_config_recording(reader, region, module.params, problems)
-            account_checks.warn_about_failed_recording(module, result["config_recording"])
+            account_checks.warn_about_failed_recording(module.warn, result["config_recording"])
         ownership = Ownership.from_params(module.params)
         result["resources"] = [account_checks.check_resource(reader, region, resource, ownership, problems) for resource in module.params["resources"]]
     except AnsibleAWSError as error:

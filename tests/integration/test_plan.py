@@ -3,7 +3,8 @@
 """The plan (cloudsec.aged_keys.target_account_plan) and the modules agree: on a converged estate
 the plan is empty and every module, run anyway, changes nothing; each kind of drift is named by
 the plan and repaired exactly by the tasks it runs. A drift check of a converged account is the
-plan alone: a few AWS calls and not one write."""
+plan alone: a few AWS calls and not one write. The plan answers the same whether its action
+plugin runs it in the controller (the usual way) or it runs as a module."""
 
 import collections
 import json
@@ -129,3 +130,53 @@ def test_a_drift_check_of_a_converged_account_makes_few_calls_and_no_write(tmp_p
         assert len(in_account) + 1 <= MAX_CALLS_PER_ACCOUNT, sorted(in_account)
         assert [action for action in in_account if not action.startswith(READ_ACTION_PREFIXES)] == []
     assert [call for call in calls if not call["action"].startswith(READ_ACTION_PREFIXES + ("AssumeRole",))] == []
+
+
+# The target play of site.yml, with a task environment: the action plugin then runs the module.
+TARGET_PLAY_AS_MODULE = """
+- name: Set up the target accounts, the plan as a module
+  hosts: targets
+  gather_facts: false
+  environment:
+    CLOUDSEC_AGED_KEYS_TEST: module
+  roles:
+    - role: cloudsec.aged_keys.target_account
+"""
+# What a plan returns, beside what only a module's result carries (its invocation).
+PLAN_FIELDS = ("changes", "document_version", "resources", "config_recording", "account_id", "problems", "failed", "msg")
+
+
+def plan_results(run):
+    return {host: result for task, host, result in run.results() if task == PLAN_TASK and not result.get("skipped")}
+
+
+def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp_path):
+    assert estate.run().rc == 0
+    first, _second, third = (estate.account(t) for t in TARGETS)
+    first.client("iam").untag_role(RoleName=readback.ROLE_NAME, TagKeys=[readback.DEPLOYMENT_TAG_KEY])
+    fix = readback.remediation(first)
+    fix["MaximumAutomaticAttempts"] = 1
+    for server_field in ("Arn", "CreatedByService"):
+        fix.pop(server_field, None)
+    first.client("config").put_remediation_configurations(RemediationConfigurations=[fix])
+    # A rule of the same name that someone else made: the plan fails, naming it.
+    third.client("config").delete_remediation_configuration(ConfigRuleName=readback.RULE_NAME)
+    third.client("config").delete_config_rule(ConfigRuleName=readback.RULE_NAME)
+    third.client("config").put_config_rule(ConfigRule={
+        "ConfigRuleName": readback.RULE_NAME, "Source": {"Owner": "AWS", "SourceIdentifier": "ACCESS_KEYS_ROTATED"},
+        "InputParameters": json.dumps({"maxAccessKeyAge": "90"})})
+    as_module = tmp_path / "plan_as_module.yml"
+    as_module.write_text(TARGET_PLAY_AS_MODULE)
+
+    in_controller = plan_results(estate.run(check=True))
+    in_module = plan_results(estate.run(str(as_module), check=True))
+
+    assert sorted(in_controller) == sorted(in_module) == sorted(estate.host_name(t) for t in TARGETS)
+    for host, result in in_controller.items():
+        # Only a module's result carries its invocation: the controller ran no module for the plan.
+        assert "invocation" not in result and "invocation" in in_module[host]
+        assert {f: result.get(f) for f in PLAN_FIELDS} == {f: in_module[host].get(f) for f in PLAN_FIELDS}, host
+    assert in_controller[estate.host_name(TARGETS[0])]["changes"] == ["automation_role", "remediation"]
+    assert in_controller[estate.host_name(TARGETS[1])]["changes"] == []
+    failure = in_controller[estate.host_name(TARGETS[2])]
+    assert failure["failed"] and "AWS Config rule" in failure["msg"] and readback.RULE_NAME in failure["msg"], failure

@@ -96,7 +96,7 @@ def test_other_errors_are_raised():
 
 def test_only_the_needed_clients_are_created(monkeypatch):
     module, clients = fake_module()
-    reader = module_under_test.AwsReader(module)
+    reader = module_under_test.AwsReader(module.client)
     monkeypatch.setattr(module_under_test.preflight, "find_ssm_document", lambda client, name: None)
     problems = []
     result = module_under_test.check_resource(reader, "eu-west-1", {"type": "ssm_document", "name": "Doc"}, Ownership(), problems)
@@ -107,7 +107,7 @@ def test_only_the_needed_clients_are_created(monkeypatch):
 
 def test_sns_topic_uses_the_caller_account_once(monkeypatch):
     module, clients = fake_module()
-    reader = module_under_test.AwsReader(module)
+    reader = module_under_test.AwsReader(module.client)
     seen = []
     monkeypatch.setattr(module_under_test.preflight, "get_caller_identity", lambda client: {"account": "123456789012", "partition": "aws"})
     monkeypatch.setattr(module_under_test.preflight, "find_sns_topic", lambda client, arn: seen.append(arn) or FOREIGN)
@@ -121,7 +121,7 @@ def test_sns_topic_uses_the_caller_account_once(monkeypatch):
 
 def test_denied_resource_lookup_is_reported_not_raised():
     module, clients = fake_module()
-    reader = module_under_test.AwsReader(module)
+    reader = module_under_test.AwsReader(module.client)
     kms = reader.client("kms")
     kms.get_paginator.return_value.paginate.return_value.build_full_result.side_effect = client_error("AccessDeniedException", "ListAliases")
     problems = []
@@ -132,7 +132,7 @@ def test_denied_resource_lookup_is_reported_not_raised():
 
 def config_reader(recorders, statuses, channels):
     module, clients = fake_module()
-    reader = module_under_test.AwsReader(module)
+    reader = module_under_test.AwsReader(module.client)
     config = reader.client("config")
     config.describe_configuration_recorders.return_value = {"ConfigurationRecorders": recorders}
     config.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": statuses}
@@ -173,17 +173,17 @@ def test_check_config_recording_reports_each_denied_read():
 
 def test_failed_recording_is_a_warning():
     module = MagicMock()
-    module_under_test.warn_about_failed_recording(module, {"last_status": "Failure", "recorder_name": "default",
-                                                           "last_error_code": "AccessDenied", "last_error_message": "bucket"})
+    module_under_test.warn_about_failed_recording(module.warn, {"last_status": "Failure", "recorder_name": "default",
+                                                                "last_error_code": "AccessDenied", "last_error_message": "bucket"})
     module.warn.assert_called_once()
     module.warn.reset_mock()
-    module_under_test.warn_about_failed_recording(module, {"last_status": "Success"})
+    module_under_test.warn_about_failed_recording(module.warn, {"last_status": "Success"})
     module.warn.assert_not_called()
 
 
 def test_credentials_of_another_account_are_a_problem_before_anything_is_read():
     module, clients = fake_module()
-    reader = module_under_test.AwsReader(module)
+    reader = module_under_test.AwsReader(module.client)
     clients.setdefault("sts", MagicMock(name="sts")).get_caller_identity.return_value = {
         "Account": "999999999999", "Arn": "arn:aws:sts::999999999999:assumed-role/x/y"}
     problems = []
