@@ -9,7 +9,7 @@ As a module it starts an interpreter and loads boto3 for every account; here it 
 models the controller loaded once (plugin_utils/controller_clients.py). The plan is the same either
 way (module_utils/account_plan.py). The module runs instead wherever its own environment could differ
 from the controller's: a connection other than local, privilege escalation, a task environment, or a
-controller without boto3.
+controller without a boto3 that amazon.aws supports.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -51,7 +51,7 @@ class ActionModule(ActionBase):
 
     def runs_in_controller(self):
         """True when the module would run on the controller with the controller's own identity and environment."""
-        return (controller_clients.HAS_BOTO3 and self._connection.transport == "local"
+        return (controller_clients.SDK_USABLE and self._connection.transport == "local"
                 and not self._play_context.become and not any(self._task.environment or ()))
 
     def run(self, tmp=None, task_vars=None):

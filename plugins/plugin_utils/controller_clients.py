@@ -30,11 +30,14 @@ except ImportError:
 
 from ansible.errors import AnsibleError
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import check_sdk_version_supported
 from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws_connection_info
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import botocore_config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import single_attempt
 
+# boto3 and botocore at the versions amazon.aws supports, in the controller's Python: else the module runs.
+SDK_USABLE = HAS_BOTO3 and check_sdk_version_supported()
 # One loader for the process: botocore caches each model it parses in it.
 _LOADER = botocore.loaders.create_loader() if HAS_BOTO3 else None
 # Stands in for credentials while warming up: creating a client sends nothing.
@@ -49,7 +52,7 @@ def _botocore_session():
 
 def warm_up(services):
     """Load the models of `services` once, in the process that forks the workers (best effort)."""
-    if not HAS_BOTO3:
+    if not SDK_USABLE:
         return
     session = boto3.session.Session(botocore_session=_botocore_session())
     for service in services:

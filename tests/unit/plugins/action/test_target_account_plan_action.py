@@ -50,8 +50,8 @@ def test_the_module_runs_where_its_environment_could_differ(kwargs):
     loaded._execute_module.assert_called_once()
 
 
-def test_without_boto3_in_the_controller_the_module_runs(monkeypatch):
-    monkeypatch.setattr(action.controller_clients, "HAS_BOTO3", False)
+def test_without_a_supported_boto3_in_the_controller_the_module_runs(monkeypatch):
+    monkeypatch.setattr(action.controller_clients, "SDK_USABLE", False)
     assert plugin().runs_in_controller() is False
 
 
