@@ -7,8 +7,10 @@
 Target account: the runbook (roles/target_account/files), the automation role with the
 trust and inline policy of roles/target_account/vars/main.yml, a Config recorder of IAM
 users, one IAM user with access keys. Central account: a KMS key and an encrypted topic with
-the policies of roles/central_account/vars/main.yml (explicit target account list), an SQS
-subscriber. Every JSON message is validated against docs/message.schema.json.
+the policies of roles/central_account/vars/main.yml (the target account listed, or the
+organisation's accounts), an SQS subscriber. The policies are the roles' own, rendered with
+Ansible's templating, so a change to a role's policy is tested here. Every JSON message is
+validated against docs/message.schema.json.
 """
 
 import datetime
@@ -17,6 +19,8 @@ import os
 
 import jsonschema
 import pytest
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
 from aged_keys_emulator.control import set_access_key_age, set_access_key_last_used, sns_deliveries_of
 
 from automation_testing import run, steps_by_name
@@ -25,7 +29,8 @@ from sns_testing import queue_for_topic
 
 TARGET = "111111111111"
 CENTRAL = "222222222222"
-ROLE_NAME = f"cloudsec-aged-keys-remediation-{REGION}"
+ROLE_NAME_PREFIX = "cloudsec-aged-keys-remediation"
+ROLE_NAME = f"{ROLE_NAME_PREFIX}-{REGION}"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE_NAME}"
 TOPIC_NAME = "cloudsec-aged-keys"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{CENTRAL}:{TOPIC_NAME}"
@@ -35,86 +40,65 @@ REPO = os.path.join(os.path.dirname(__file__), "..", "..", "..")
 DOCUMENT_PATH = os.path.join(REPO, "roles", "target_account", "files", "notify_aged_access_key.yml")
 with open(os.path.join(REPO, "docs", "message.schema.json"), encoding="utf-8") as schema_file:
     MESSAGE_SCHEMA = json.load(schema_file)
-PUBLISHER_ROLE_PATTERN = "arn:aws:iam::*:role/cloudsec-aged-keys-remediation-*"
-TARGET_ROOT = f"arn:aws:iam::{TARGET}:root"
-CENTRAL_ROOT = f"arn:aws:iam::{CENTRAL}:root"
-USER_ARNS = f"arn:aws:iam::{TARGET}:user/*"
-STATEMENT_IDS = ("ResolveUserName", "ReadUsersAndKeys", "PublishToCentralTopic", "EncryptForCentralTopic", "DeactivateAgedKeys", "PauseReminders")
 
 
-# --- policies, as the role vars build them ---------------------------------------------------------
+# --- policies, as the roles render them ----------------------------------------------------------------
+
+def role_vars(role):
+    """The role's vars/main.yml, with its templates trusted as the role's own are."""
+    return DataLoader().load_from_file(os.path.join(REPO, "roles", role, "vars", "main.yml"), trusted_as_template=True)
+
+
+def render_role_var(role, name, **variables):
+    """The role's variable `name` as a play renders it, given the inventory and default values it needs."""
+    defined = role_vars(role)
+    return Templar(loader=DataLoader(), variables=dict(defined, **variables)).template(defined[name])
+
+
+def policy_document(document, without=()):
+    """The rendered policy as JSON, without the statements whose Sid is in `without`."""
+    statements = [statement for statement in document["Statement"] if statement["Sid"] not in without]
+    return json.dumps(dict(document, Statement=statements))
+
+
+# The automation role's statements, in the order the role lists them.
+STATEMENT_IDS = tuple(statement["Sid"] for group in role_vars("target_account")["__target_account_automation_statements"].values()
+                      for statement in group)
+TARGET_VARS = {
+    "account_id": TARGET, "target_account_partition": "aws", "target_account_home_region": REGION, "target_account_topic_region": REGION,
+    "target_account_central_account_id": CENTRAL, "target_account_topic_name": TOPIC_NAME,
+    # Enforced deactivation and reminder pauses: the policy holds every statement.
+    "target_account_deactivation_mode": "enforce", "target_account_reminder_days": 7,
+}
+# More target accounts than the central policies can list: they admit the automation role of every
+# account of the organisation instead.
+TOO_MANY_TARGETS = [TARGET] + [f"{number:012d}" for number in range(1, 2100)]
+
 
 def trust_policy():
-    condition = {"StringEquals": {"aws:SourceAccount": TARGET}, "ArnLike": {"aws:SourceArn": f"arn:aws:ssm:*:{TARGET}:automation-execution/*"}}
-    statement = {"Sid": "SsmAutomationFromThisAccount", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    return policy_document(dict(statement, Condition=condition))
-
-
-def automation_statements():
-    return {
-        "ResolveUserName": {"Effect": "Allow", "Action": "config:ListDiscoveredResources", "Resource": "*"},
-        "ReadUsersAndKeys": {"Effect": "Allow", "Action": ["iam:GetUser", "iam:ListUserTags", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
-                             "Resource": USER_ARNS},
-        "PublishToCentralTopic": {"Effect": "Allow", "Action": "sns:Publish", "Resource": TOPIC_ARN},
-        "EncryptForCentralTopic": {"Effect": "Allow", "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": f"arn:aws:kms:{REGION}:{CENTRAL}:key/*",
-                                   "Condition": {"StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}}},
-        "DeactivateAgedKeys": {"Effect": "Allow", "Action": "iam:UpdateAccessKey", "Resource": USER_ARNS},
-        "PauseReminders": {"Effect": "Allow", "Action": "config:PutRemediationExceptions", "Resource": f"arn:aws:config:{REGION}:{TARGET}:config-rule/*"},
-    }
+    return policy_document(render_role_var("target_account", "__target_account_trust_policy", **TARGET_VARS))
 
 
 def automation_policy(without=()):
-    statements = automation_statements()
-    return policy_document(*[dict(statements[sid], Sid=sid) for sid in STATEMENT_IDS if sid not in without])
+    return policy_document(render_role_var("target_account", "__target_account_automation_policy", **TARGET_VARS), without)
 
 
-def publishers(organization_id=None):
-    """(Principal, Condition) of the publishers: the organisation's accounts, or the listed targets."""
-    condition = {"ArnLike": {"aws:PrincipalArn": PUBLISHER_ROLE_PATTERN}}
-    if organization_id:
-        return {"AWS": "*"}, dict(condition, StringEquals={"aws:PrincipalOrgID": organization_id})
-    return {"AWS": [TARGET_ROOT]}, condition
+def central_vars(organization_id=None):
+    """The central account's values; with an organisation id, publishers are the organisation's accounts rather than listed."""
+    return {
+        "account_id": CENTRAL, "central_account_partition": "aws", "central_account_region": REGION, "central_account_topic_name": TOPIC_NAME,
+        "central_account_automation_role_name_prefix": ROLE_NAME_PREFIX, "central_account_organization_id": organization_id or "",
+        "central_account_target_account_ids": TOO_MANY_TARGETS if organization_id else [TARGET],
+    }
 
 
 def key_policy(grant_targets=True, organization_id=None):
-    statements = [{"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": CENTRAL_ROOT}, "Action": "kms:*", "Resource": "*"}]
-    if grant_targets:
-        principal, condition = publishers(organization_id)
-        condition["StringEquals"] = dict(condition.get("StringEquals", {}), **{"kms:ViaService": f"sns.{REGION}.amazonaws.com"})
-        statements.append({
-            "Sid": "TargetAccountsPublishThroughSns",
-            "Effect": "Allow",
-            "Principal": principal,
-            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-            "Resource": "*",
-            "Condition": condition,
-        })
-    statements.append({
-        "Sid": "SnsDeliveryToEncryptedSubscribers",
-        "Effect": "Allow",
-        "Principal": {"Service": "sns.amazonaws.com"},
-        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-        "Resource": "*",
-        "Condition": {"StringEquals": {"aws:SourceAccount": CENTRAL}},
-    })
-    return policy_document(*statements)
+    without = () if grant_targets else ("TargetAccountsPublishThroughSns",)
+    return policy_document(render_role_var("central_account", "__central_account_key_policy", **central_vars(organization_id)), without)
 
 
 def topic_policy(organization_id=None):
-    principal, condition = publishers(organization_id)
-    admin_actions = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-                     "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
-    return policy_document(
-        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": CENTRAL_ROOT}, "Action": admin_actions, "Resource": TOPIC_ARN},
-        {"Sid": "TargetAccountsPublish", "Effect": "Allow", "Principal": principal, "Action": "sns:Publish", "Resource": TOPIC_ARN,
-         "Condition": condition},
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC_ARN,
-         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-    )
-
-
-def policy_document(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    return policy_document(render_role_var("central_account", "__central_account_topic_policy", **central_vars(organization_id)))
 
 
 # --- accounts ------------------------------------------------------------------------------------------
@@ -384,6 +368,14 @@ def test_without_any_one_statement_the_runbook_fails_with_an_authorization_error
     assert "not authorized to perform" in execution["FailureMessage"], execution["FailureMessage"]
     if missing not in ("DeactivateAgedKeys", "PauseReminders"):
         assert received(sqs, queue_url) == []
+
+
+def test_organization_scoped_policies_admit_the_organisation_instead_of_listing_the_accounts():
+    for policy, sid in ((key_policy(organization_id="o-abcd123456"), "TargetAccountsPublishThroughSns"),
+                        (topic_policy(organization_id="o-abcd123456"), "TargetAccountsPublish")):
+        [statement] = [statement for statement in json.loads(policy)["Statement"] if statement["Sid"] == sid]
+        assert statement["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == "o-abcd123456"
+        assert "aws:PrincipalAccount" not in statement["Condition"]["StringEquals"]
 
 
 def create_organization(emulator, account_id):

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Filters that turn the target accounts' compliance reads into the compliance report.
+
+``report`` gathers what ``target_account``'s ``report`` entry point registered on every host
+(the JSON report); ``report_rows`` flattens its users into one row each; ``report_table`` and
+``report_csv`` print those rows. Their documentation is in the YAML files beside this one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+from collections.abc import Mapping
+from io import StringIO
+
+# What target_account's report entry point registers on each host.
+RESULT_VAR = "target_account_report"
+
+# Console table: account, user, compliance, remediation, notification, exception.
+TABLE_LINE = "{0:<12}  {1:<32}  {2:<13}  {3:<11}  {4:<48}  {5}"
+TABLE_HEADER = ("ACCOUNT", "USER", "COMPLIANCE", "REMEDIATION", "NOTIFICATION", "EXCEPTION")
+
+# CSV columns: who, what the runbook did about them, then AWS Config's remediation and exception.
+CSV_FIELDS = (
+    "account_id", "host", "user_name", "resource_id", "compliance", "notification_event", "aged_keys",
+    "deactivation_date", "deactivated_keys", "exempt_until", "next_reminder", "remediation_state",
+    "remediation_error", "exception_message", "exception_expiration_time", "result_recorded_time",
+)
+
+# A spreadsheet runs a cell starting with one of these as a formula; user names and tags come
+# from the accounts, so such a cell gets a leading quote (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text(value):
+    """Fields AWS left empty (None or missing) read as empty text in the table and the CSV."""
+    return "" if value is None else value
+
+
+# ---------------------------------------------------------------- the JSON report
+
+
+def account_result(host_vars):
+    """The host's registered read, or None where it did not run or failed (no rule was read)."""
+    result = host_vars.get(RESULT_VAR)
+    return result if isinstance(result, Mapping) and "rule" in result else None
+
+
+def report(hosts, hostvars):
+    """Accounts (rule and counts) and users of the hosts that read their account, by host name."""
+    accounts, users = [], []
+    for host in sorted(hosts):
+        result = account_result(hostvars[host])
+        if result is None:
+            continue
+        account_id = hostvars[host].get("account_id")
+        accounts.append({"host": host, "account_id": account_id, "rule": result["rule"], "counts": result.get("counts")})
+        # Users carry their host and account, so that each entry stands on its own in the JSON.
+        users.extend(dict(user, host=host, account_id=account_id) for user in result.get("resources") or [])
+    return {"accounts": accounts, "users": users}
+
+
+# ---------------------------------------------------------------- rows
+
+
+def notification_status(notification):
+    """What the runbook's latest run did about the user, in a few words; '-' when unknown."""
+    note = notification or {}
+    event = note.get("event")
+    if event == "exempt":
+        return "exempt until " + (note.get("exempt_until") or "?")
+    if event == "access-key-deactivated":
+        return "deactivated " + " ".join(note.get("deactivated_keys") or [])
+    if event == "access-key-deactivation-planned":
+        # The date alone: the table has no room for the time of day.
+        return "notified; deactivation " + (note.get("deactivation_date") or "due")[:10]
+    return {"aged-access-key": "notified", "rotated": "rotated"}.get(event, "-")
+
+
+def report_row(user):
+    """One flat row for a user of the report: every value is text, except exempt."""
+    remediation = user.get("remediation") or {}
+    exception = user.get("exception") or {}
+    note = user.get("notification") or {}
+    return {
+        "account_id": text(user.get("account_id")),
+        "host": text(user.get("host")),
+        "user_name": text(user.get("user_name")),
+        "resource_id": text(user.get("resource_id")),
+        "compliance": text(user.get("compliance")),
+        "result_recorded_time": text(user.get("result_recorded_time")),
+        "remediation_state": text(remediation.get("state")),
+        "remediation_error": text(remediation.get("error_message")),
+        "exception_message": text(exception.get("message")),
+        "exception_expiration_time": text(exception.get("expiration_time")),
+        "exempt": bool(user.get("exempt")),
+        "notification_event": text(note.get("event")),
+        "exempt_until": text(note.get("exempt_until")),
+        "aged_keys": " ".join(note.get("aged_keys") or []),
+        "deactivated_keys": " ".join(note.get("deactivated_keys") or []),
+        "deactivation_date": text(note.get("deactivation_date")),
+        "next_reminder": text(note.get("next_reminder")),
+        "notification_status": notification_status(user.get("notification")),
+    }
+
+
+def report_rows(data):
+    return [report_row(user) for user in data.get("users") or []]
+
+
+# ---------------------------------------------------------------- table
+
+
+def unexempt(rows):
+    """The users the alarm is about: non-compliant and exempt neither by tag nor by exception."""
+    return [row for row in rows if row["compliance"] == "NON_COMPLIANT" and not row["exempt"]]
+
+
+def total(accounts, kind):
+    return sum((account.get("counts") or {}).get(kind) or 0 for account in accounts)
+
+
+def summary_line(accounts, rows):
+    without_rule = ", ".join(account["host"] for account in accounts if not (account.get("rule") or {}).get("exists"))
+    return (
+        "{0} accounts reported; {1} non-compliant users ({2} not exempt), {3} compliant; accounts without the rule: {4}".format(
+            len(accounts), total(accounts, "non_compliant"), len(unexempt(rows)), total(accounts, "compliant"), without_rule or "none"))
+
+
+def table_line(row):
+    # A user AWS Config could not name is shown by its resource id.
+    return TABLE_LINE.format(row["account_id"], row["user_name"] or row["resource_id"], row["compliance"],
+                             row["remediation_state"] or "-", row["notification_status"], row["exception_message"] or "-")
+
+
+def report_table(data):
+    rows = report_rows(data)
+    return [summary_line(data.get("accounts") or [], rows), TABLE_LINE.format(*TABLE_HEADER)] + [table_line(row) for row in rows]
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def csv_cell(value):
+    cell = str(text(value))
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def report_csv(data):
+    """A header line, then one line per user with every cell quoted; lines end with a newline."""
+    stream = StringIO()
+    stream.write(",".join(CSV_FIELDS) + "\n")
+    writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerows([csv_cell(row[field]) for field in CSV_FIELDS] for row in report_rows(data))
+    return stream.getvalue()
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            "report": report,
+            "report_rows": report_rows,
+            "report_table": report_table,
+            "report_csv": report_csv,
+        }
