@@ -16,6 +16,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config_rules
@@ -53,8 +55,8 @@ def assume_role(sts_client, options):
     """
     response = sts_client.assume_role(
         RoleArn=options["role_arn"], RoleSessionName=options["session_name"], DurationSeconds=options["duration_seconds"], aws_retry=True)
-    session_arn = response["AssumedRoleUser"]["Arn"].split(":")
-    return response["Credentials"], {"account": session_arn[4], "partition": session_arn[1]}
+    session = parse_aws_arn(response["AssumedRoleUser"]["Arn"])
+    return response["Credentials"], {"account": session["account_id"], "partition": session["partition"]}
 
 
 # ---------------------------------------------------------------- describe

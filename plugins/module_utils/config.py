@@ -14,8 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import functools
 import json
+from functools import partial
 
 from ansible.module_utils.common.text.converters import to_text
 
@@ -26,6 +26,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import until_consistent
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import set_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import unset_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import update_tags
 
 # Defaults AWS applies when PutRemediationConfigurations omits them (API reference,
 # RemediationConfiguration); a description without them means these values.
@@ -123,24 +126,16 @@ def list_config_resource_tags(client, arn):
 
 @ConfigErrorHandler.common_error_handler("tag AWS Config resource")
 def tag_config_resource(client, arn, tags):
-    if not tags:
-        return False
-    client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
-    return True
+    return set_tags(client.tag_resource, tags, ResourceArn=arn)
 
 
 @ConfigErrorHandler.common_error_handler("untag AWS Config resource")
 def untag_config_resource(client, arn, tag_keys):
-    if not tag_keys:
-        return False
-    client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys), aws_retry=True)
-    return True
+    return unset_tags(client.untag_resource, tag_keys, ResourceArn=arn)
 
 
 def update_config_resource_tags(client, arn, tags_to_set, tag_keys_to_unset):
-    """Remove, then set tags; removing first keeps the resource within the tag limit."""
-    untag_config_resource(client, arn, tag_keys_to_unset)
-    tag_config_resource(client, arn, tags_to_set)
+    update_tags(partial(tag_config_resource, client, arn), partial(untag_config_resource, client, arn), tags_to_set, tag_keys_to_unset)
 
 
 # ---------------------------------------------------------------- config rules: shapes
@@ -574,80 +569,3 @@ def create_config_service_linked_role(iam_client):
         if existing is None:
             raise
         return existing
-
-
-# ---------------------------------------------------------------- compliance report: API
-
-# ListDiscoveredResources takes at most 20 resourceIds; the other listings at most 100 per page
-# (AWS Config API Reference, ListDiscoveredResources, GetComplianceDetailsByConfigRule,
-# DescribeRemediationExecutionStatus and DescribeRemediationExceptions).
-DISCOVERED_RESOURCE_IDS_PER_CALL = 20
-REPORT_PAGE_SIZE = 100
-REPORTED_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT")
-
-
-class ConfigReportErrorHandler(ConfigErrorHandler):
-    """Like ConfigErrorHandler; an access-denied error names the IAM action the caller lacks."""
-
-    @classmethod
-    def permission_error_handler(cls, action, default_value=None):
-        def wrapper(func):
-            @functools.wraps(func)
-            @cls.list_error_handler("call {0}".format(action), default_value)
-            def handler(*args, **kwargs):
-                try:
-                    return func(*args, **kwargs)
-                except is_boto3_error_code(["AccessDenied", "AccessDeniedException"]) as e:
-                    raise AnsibleConfigError(
-                        message="Access denied: the caller needs the IAM permission {0} in this account and region.".format(action),
-                        exception=e,
-                    ) from e
-
-            return handler
-
-        return wrapper
-
-
-@ConfigReportErrorHandler.permission_error_handler("config:GetComplianceDetailsByConfigRule")
-def list_compliance_results(client, rule_name, compliance_types=REPORTED_COMPLIANCE_TYPES):
-    """The rule's raw EvaluationResults of these compliance types, or None when the rule does not exist."""
-    paginator = client.get_paginator("get_compliance_details_by_config_rule")
-    pages = paginator.paginate(ConfigRuleName=rule_name, ComplianceTypes=list(compliance_types), Limit=REPORT_PAGE_SIZE)
-    return pages.build_full_result().get("EvaluationResults", [])
-
-
-@ConfigReportErrorHandler.permission_error_handler("config:DescribeRemediationExecutionStatus", {})
-def list_remediation_statuses(client, rule_name):
-    """{resource id: raw RemediationExecutionStatus} of the rule; {} when it has no remediation configuration."""
-    paginator = client.get_paginator("describe_remediation_execution_status")
-    pages = paginator.paginate(ConfigRuleName=rule_name, Limit=REPORT_PAGE_SIZE).build_full_result()
-    return dict((status["ResourceKey"]["resourceId"], status) for status in pages.get("RemediationExecutionStatuses", []))
-
-
-@ConfigReportErrorHandler.permission_error_handler("config:DescribeRemediationExceptions", {})
-def list_remediation_exceptions(client, rule_name):
-    """{resource id: raw RemediationException} of the rule (botocore has no paginator for this call)."""
-    request = {"ConfigRuleName": rule_name, "Limit": REPORT_PAGE_SIZE}
-    exceptions = {}
-    while True:
-        page = client.describe_remediation_exceptions(**request)
-        for exception in page.get("RemediationExceptions", []):
-            exceptions[exception["ResourceId"]] = exception
-        if not page.get("NextToken"):
-            return exceptions
-        request["NextToken"] = page["NextToken"]
-
-
-@ConfigReportErrorHandler.permission_error_handler("config:ListDiscoveredResources", {})
-def resolve_iam_user_names(client, user_ids):
-    """{resource id: user name} of IAM users as AWS Config recorded them, the way the notification
-    document resolves them: no IAM permission needed. Users Config does not list are left out."""
-    user_ids = sorted(set(user_ids))
-    names = {}
-    paginator = client.get_paginator("list_discovered_resources")
-    for start in range(0, len(user_ids), DISCOVERED_RESOURCE_IDS_PER_CALL):
-        batch = user_ids[start:start + DISCOVERED_RESOURCE_IDS_PER_CALL]
-        found = paginator.paginate(resourceType=IAM_USER_RESOURCE_TYPE, resourceIds=batch).build_full_result()
-        for identifier in found.get("resourceIdentifiers", []):
-            names[identifier["resourceId"]] = identifier.get("resourceName")
-    return names

@@ -20,6 +20,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+
 ALLOWED = "allowed"
 DENIED = "denied"  # an explicit Deny, or a Deny that cannot be ruled out
 NOT_ALLOWED = "not allowed"  # no Allow applies
@@ -53,7 +55,7 @@ def wildcard_match(pattern, value, ignore_case=False):
 
 
 def account_of(arn):
-    return arn.split(":")[4]
+    return parse_aws_arn(arn)["account_id"]
 
 
 def principal_matches(statement, principal_arn):
@@ -65,8 +67,8 @@ def principal_matches(statement, principal_arn):
         return True
     if not isinstance(principal, dict):
         return False
-    account = account_of(principal_arn)
-    partition = principal_arn.split(":")[1]
+    parsed = parse_aws_arn(principal_arn)
+    account, partition = parsed["account_id"], parsed["partition"]
     names = {"*", principal_arn, account, "arn:{0}:iam::{1}:root".format(partition, account)}
     return any(entry in names for entry in as_list(principal.get("AWS")))
 

@@ -26,6 +26,7 @@ try:
 except ImportError:
     pass  # The module reports a missing botocore.
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_policies
@@ -233,9 +234,13 @@ def _missing_recorder_problems(summary, region, allow_missing_recorder):
 # ---------------------------------------------------------------------------
 
 def get_caller_identity(client):
-    """Account id and partition of the credentials in use."""
+    """Account id and partition of the credentials in use.
+
+    amazon.aws's get_aws_account_info answers the same, but it needs a module and creates its own
+    client; the plan that runs in the controller (action target_account_plan) has neither.
+    """
     identity = client.get_caller_identity(aws_retry=True)
-    return {"account": identity["Account"], "partition": identity["Arn"].split(":")[1]}
+    return {"account": identity["Account"], "partition": parse_aws_arn(identity["Arn"])["partition"]}
 
 
 # ---------------------------------------------------------------------------

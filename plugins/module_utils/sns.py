@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from copy import deepcopy
+from functools import partial
 
 from ansible.module_utils.common.text.converters import to_bytes
 
@@ -29,10 +30,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import set_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import unset_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import update_tags
 
 # CreateTopic: 1-256 letters, digits, '-' and '_' (FIFO topics add '.fifo', not supported here).
 TOPIC_NAME_PATTERN = re.compile(NAME_PATTERNS["topic_name"])
-TOPIC_ARN_PATTERN = re.compile(r"^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
+TOPIC_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
 # Protocols whose endpoints are never shown in full (see shown_endpoint).
 SECRET_ENDPOINT_PROTOCOLS = ("http", "https")
 # ListSubscriptionsByTopic shows this instead of an ARN until the endpoint confirms.
@@ -316,20 +320,16 @@ def set_subscription_attribute(client, subscription_arn, name, value):
 
 @SNSErrorHandler.common_error_handler("tag SNS topic")
 def tag_topic(client, arn, tags):
-    if tags:
-        client.tag_resource(ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
+    return set_tags(client.tag_resource, tags, ResourceArn=arn)
 
 
 @SNSErrorHandler.common_error_handler("untag SNS topic")
 def untag_topic(client, arn, tag_keys):
-    if tag_keys:
-        client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys), aws_retry=True)
+    return unset_tags(client.untag_resource, tag_keys, ResourceArn=arn)
 
 
 def update_topic_tags(client, arn, tags_to_set, tag_keys_to_unset):
-    """Remove, then set tags; removing first keeps the topic within the tag limit."""
-    untag_topic(client, arn, tag_keys_to_unset)
-    tag_topic(client, arn, tags_to_set)
+    update_tags(partial(tag_topic, client, arn), partial(untag_topic, client, arn), tags_to_set, tag_keys_to_unset)
 
 
 @SNSErrorHandler.deletion_error_handler("delete SNS topic")

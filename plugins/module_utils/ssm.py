@@ -17,6 +17,7 @@ __metaclass__ = type
 import hashlib
 import json
 import re
+from functools import partial
 
 try:
     import yaml
@@ -35,6 +36,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DOCUMENT_RESERVED_PREFIXES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import set_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import unset_tags
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.tags import update_tags
 
 # Limits and patterns from the SSM API reference (CreateDocument, UpdateDocument,
 # ModifyDocumentPermission) and the Systems Manager service quotas.
@@ -312,20 +316,16 @@ def set_default_version(client, name, version):
 
 @SSMErrorHandler.common_error_handler("tag SSM document")
 def tag_document(client, name, tags):
-    if tags:
-        client.add_tags_to_resource(ResourceType=DOCUMENT_RESOURCE_TYPE, ResourceId=name, Tags=ansible_dict_to_boto3_tag_list(tags), aws_retry=True)
+    return set_tags(client.add_tags_to_resource, tags, ResourceType=DOCUMENT_RESOURCE_TYPE, ResourceId=name)
 
 
 @SSMErrorHandler.common_error_handler("untag SSM document")
 def untag_document(client, name, tag_keys):
-    if tag_keys:
-        client.remove_tags_from_resource(ResourceType=DOCUMENT_RESOURCE_TYPE, ResourceId=name, TagKeys=list(tag_keys), aws_retry=True)
+    return unset_tags(client.remove_tags_from_resource, tag_keys, ResourceType=DOCUMENT_RESOURCE_TYPE, ResourceId=name)
 
 
 def update_document_tags(client, name, tags_to_set, tag_keys_to_unset):
-    """Remove, then set tags; removing first keeps the document within the tag limit."""
-    untag_document(client, name, tag_keys_to_unset)
-    tag_document(client, name, tags_to_set)
+    update_tags(partial(tag_document, client, name), partial(untag_document, client, name), tags_to_set, tag_keys_to_unset)
 
 
 def _chunks(items, size):

@@ -224,10 +224,10 @@ import datetime
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_compliance_results
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_exceptions
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_remediation_statuses
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import resolve_iam_user_names
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_report import list_compliance_results
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_report import list_remediation_exceptions
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_report import list_remediation_statuses
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_report import resolve_iam_user_names
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import is_reminder_pause
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.notification import outcome_from_outputs
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client

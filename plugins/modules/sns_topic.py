@@ -272,6 +272,7 @@ subscription_changes:
 from copy import deepcopy
 from functools import partial
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -325,7 +326,7 @@ def describe_topic(client, arn):
     attributes = sns.get_topic_attributes(client, arn)
     if attributes is None:
         return None
-    topic = {"arn": arn, "name": arn.split(":")[-1]}
+    topic = {"arn": arn, "name": parse_aws_arn(arn)["resource"]}
     topic.update(sns.topic_attributes_from_aws(attributes))
     topic["subscriptions"] = sns.describe_subscriptions(client, arn)
     topic["tags"] = sns.list_topic_tags(client, arn)

@@ -119,6 +119,7 @@ refused:
 
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -127,7 +128,7 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import policy_e
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
-PRINCIPAL_ARN_PATTERN = re.compile(r"^arn:[a-z-]+:iam::[0-9]{12}:(role|user)/.+$")
+PRINCIPAL_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$")
 TOPIC_ACTIONS = ("sns:Publish",)
 # Amazon SNS Developer Guide, "Encryption at rest": publishers to an encrypted topic need both.
 KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
@@ -173,9 +174,9 @@ def request_context(principal, organization_id, region):
     """What AWS puts in the request context of a publish by this principal over TLS."""
     context = {
         "aws:PrincipalArn": principal,
-        "aws:PrincipalAccount": principal.split(":")[4],
+        "aws:PrincipalAccount": policy_evaluation.account_of(principal),
         "aws:SecureTransport": "true",
-        "kms:CallerAccount": principal.split(":")[4],
+        "kms:CallerAccount": policy_evaluation.account_of(principal),
         "kms:ViaService": "sns.{0}.amazonaws.com".format(region),
     }
     if organization_id:
@@ -187,7 +188,7 @@ def refusal_reason(topic_arn, found, principal, organization_id):
     """Why the principal cannot publish, or None."""
     if not found["exists"]:
         return "the topic {0} does not exist".format(topic_arn)
-    context = request_context(principal, organization_id, topic_arn.split(":")[3])
+    context = request_context(principal, organization_id, parse_aws_arn(topic_arn)["region"])
     refused = policy_evaluation.first_refusal(found["policy"], TOPIC_ACTIONS, topic_arn, principal, context)
     if refused:
         return "the topic policy {1} {0}".format(*refused_words(refused))
@@ -230,7 +231,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    region = params["topic_arn"].split(":")[3]
+    region = parse_aws_arn(params["topic_arn"])["region"]
     sns_client = aws_client(module, "sns", region=region)
     kms_client = aws_client(module, "kms", region=region)
     try:

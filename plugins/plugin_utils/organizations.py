@@ -17,6 +17,8 @@ __metaclass__ = type
 
 from collections import deque
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import AWS_RETRIES
 
 # The collection's one retry policy (botocore's, constants.AWS_RETRIES): Organizations' request rate is
@@ -89,8 +91,7 @@ def describe_account(client, account_id):
 
 def list_tags(client, resource_id):
     """Tags of an account, OU or root as a dict."""
-    tags = _paginate(client, "list_tags_for_resource", "Tags", ResourceId=resource_id)
-    return {tag["Key"]: tag["Value"] for tag in tags}
+    return boto3_tag_list_to_ansible_dict(_paginate(client, "list_tags_for_resource", "Tags", ResourceId=resource_id))
 
 
 def account_state(account):

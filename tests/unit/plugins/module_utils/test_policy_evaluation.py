@@ -40,6 +40,13 @@ def test_principals_that_do_not(principal):
     assert decide(allow(principal)) == pe.NOT_ALLOWED
 
 
+def test_the_account_root_is_named_in_the_principal_s_partition():
+    role = ROLE.replace("arn:aws:", "arn:aws-cn:")
+    assert pe.account_of(role) == "222222222222"
+    assert pe.principal_matches(allow({"AWS": "arn:aws-cn:iam::222222222222:root"}), role) is True
+    assert pe.principal_matches(allow({"AWS": "arn:aws:iam::222222222222:root"}), role) is False
+
+
 def test_actions_and_resources_match_with_iam_wildcards():
     assert decide(allow(action="sns:*")) == pe.ALLOWED
     assert decide(allow(action="SNS:publish")) == pe.ALLOWED

@@ -93,7 +93,11 @@ def test_describe_a_missing_topic_or_key():
 @pytest.mark.parametrize("topic_arn, principals, problem", [
     ("notifications", [ROLE], "is not an SNS topic ARN"),
     (TOPIC, ["222222222222"], "must be IAM role or user ARNs"),
+    (TOPIC.replace("arn:aws:", "arn:example:"), [ROLE], "is not an SNS topic ARN"),
+    (TOPIC, [ROLE.replace("arn:aws:", "arn:example:")], "must be IAM role or user ARNs"),
 ])
 def test_bad_input_is_refused_before_any_call(topic_arn, principals, problem):
     assert problem in " ".join(info.validate_params({"topic_arn": topic_arn, "principals": principals}))
     assert info.validate_params({"topic_arn": TOPIC, "principals": [ROLE]}) == []
+    china = {"topic_arn": TOPIC.replace("arn:aws:", "arn:aws-cn:"), "principals": [ROLE.replace("arn:aws:", "arn:aws-cn:")]}
+    assert info.validate_params(china) == []
