@@ -28,8 +28,8 @@ def runbook(*steps, parameters=None, **extra):
     return content
 
 
-def wait_for(ssm, execution_id, timeout=10.0):
-    """The execution once it reached a terminal status."""
+def wait_for(ssm, execution_id, timeout=60.0):
+    """The execution once it reached a terminal status (the deadline only matters on a loaded machine)."""
     deadline = time.monotonic() + timeout
     while True:
         execution = ssm.get_automation_execution(AutomationExecutionId=execution_id)["AutomationExecution"]
