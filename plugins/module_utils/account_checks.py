@@ -20,7 +20,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config_recording
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DEPLOYMENT_TAG_KEY
@@ -64,25 +64,27 @@ def call_or_note_denial(problems, service, purpose, func, *args):
 
 
 def check_config_recording(reader, region, params, problems):
+    """The region's recording summary, with what the rollout does about it (allow_missing_recorder: whether it
+    may create recording; own_recorder_name: the recorder it creates); appends what keeps IAM users from being recorded."""
     client = reader.client("config")
     purpose = "check AWS Config recording in region {0}".format(region)
     reads = [
         call_or_note_denial(problems, "config", purpose, func, client)
-        for func in (config.list_configuration_recorders, config.list_configuration_recorder_statuses)
+        for func in (config_recording.list_configuration_recorders, config_recording.list_configuration_recorder_statuses)
     ]
     recorders, statuses = (value or [] for _ok, value in reads)
-    recorder = preflight.customer_managed_recorder(recorders) or {}
+    recorder = config_recording.customer_managed_recorder(recorders) or {}
     # A recording recorder has a delivery channel (AWS Config records only with one): no need to read it.
-    recording = any(status.get("recording") for status in statuses if status.get("name") == recorder.get("name"))
+    recording = (config_recording.recorder_status(statuses, recorder.get("name")) or {}).get("recording")
     channels = None
     if not recording:
-        reads.append(call_or_note_denial(problems, "config", purpose, config.list_delivery_channels, client))
+        reads.append(call_or_note_denial(problems, "config", purpose, config_recording.list_delivery_channels, client))
         channels = reads[-1][1]
     if not all(ok for ok, _value in reads):
-        return preflight.unknown_config_recording()
-    summary = preflight.summarize_config_recording(recorders, statuses, channels)
-    problems.extend(preflight.config_recording_problems(
-        summary, recorder.get("recordingGroup"), region, params["allow_missing_recorder"], params["own_recorder_name"]))
+        return config_recording.unknown_config_recording()
+    summary = config_recording.summarize_config_recording(
+        recorders, statuses, channels, params["own_recorder_name"], params["allow_missing_recorder"])
+    problems.extend(config_recording.config_recording_problems(summary, recorder.get("recordingGroup"), region))
     return summary
 
 

@@ -36,7 +36,7 @@ options:
   allow_missing_recorder:
     description:
       - When V(true), a region with neither a configuration recorder nor a delivery channel is not a
-        problem, because the rollout is going to create both.
+        problem, because the rollout is going to create both (RV(config_recording.rollout_action) is V(create)).
       - A recorder that exists but does not record C(AWS::IAM::User) or is stopped is still a problem,
         because the rollout never changes a recorder it did not create.
       - Only used with O(config_recording=required).
@@ -45,8 +45,10 @@ options:
   own_recorder_name:
     description:
       - Name of the recorder the rollout creates. With O(allow_missing_recorder=true), a recorder of this
-        name that is stopped or has no delivery channel is not a problem, because the rollout completes it.
-      - It must still record C(AWS::IAM::User).
+        name that is stopped or has no delivery channel is not a problem, because the rollout completes it
+        (RV(config_recording.rollout_action) is V(complete)). It must still record C(AWS::IAM::User).
+      - With O(allow_missing_recorder=true), a delivery channel of this name in a region without a recorder
+        is not a problem either, because it was left by an earlier run and the rollout creates the recorder for it.
     type: str
   account_id:
     description:
@@ -196,6 +198,14 @@ config_recording:
       description: Name of the delivery channel.
       type: str
       sample: default
+    rollout_action:
+      description:
+        - What the rollout must do about recording, from O(allow_missing_recorder) and O(own_recorder_name).
+        - V(create) where the rollout creates the recorder and delivery channel, V(complete) where it gives its own
+          recorder a delivery channel or starts it, V(none) otherwise (always without O(allow_missing_recorder)).
+      type: str
+      choices: [none, create, complete]
+      sample: none
 resources:
   description: One entry per requested resource, in the order given.
   returned: always

@@ -21,7 +21,11 @@ description:
     modified; when it is not ours (another name), the module returns it unchanged with a warning.
   - When the recorder named O(name) exists but its delivery channel is missing or it is not recording
     (an earlier run stopped half way), the module creates the channel and starts the recorder. When a
-    step of a run fails, what that run created is removed again, so no half-made recording is left.
+    call of a run fails, the recorder and delivery channel that run created are deleted again, so no
+    half-made recording is left.
+  - Whether recording is created or completed is decided as M(cloudsec.aged_keys.target_account_plan) decides it
+    (C(rollout_action) of its C(config_recording)); the role C(cloudsec.aged_keys.target_account) runs this module
+    where that plan found recording to create or complete.
   - This module exists because M(community.aws.config_recorder) has no check mode, reports a change on
     every run (it compares its request with a description that has more fields), never starts
     recording, and updates or deletes a same-named recorder whoever created it; the delivery channel is
@@ -99,8 +103,9 @@ notes:
   - A recorder named O(name) without the ownership tag (or of another deployment) makes O(state=present) fail and
     O(state=absent) warn, unless O(adopt=true), which adds the tags.
   - Delivery channels cannot be tagged; the delivery channel named O(name) counts as ours.
-  - When the region has a delivery channel but no recorder, O(state=present) fails without changing
-    anything, because the region cannot hold a second delivery channel and the existing one is not ours.
+  - When the region has a delivery channel of another name but no recorder, O(state=present) fails without
+    changing anything, because the region cannot hold a second delivery channel and the existing one is not
+    ours. A delivery channel named O(name) without a recorder (left by an earlier run) is used as it is.
   - Changed options are not applied to an existing recorder or delivery channel, not even one this
     module created; the module warns about them instead. Delete with O(state=absent) and create again to
     apply them.
@@ -249,30 +254,35 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import config_service_linked_role_arn
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import create_config_service_linked_role
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_configuration_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import delete_delivery_channel
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import find_config_service_linked_role_arn
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import get_configuration_recorder_status
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import INCLUSION_BY_RESOURCE_TYPES
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import length_problem
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_config_resource_tags
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_configuration_recorders
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import list_delivery_channels
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import normalize_configuration_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import normalize_delivery_channel
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import put_configuration_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import put_delivery_channel
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import start_configuration_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import stop_configuration_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import tag_config_resource
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import COMPLETE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import CREATE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import IAM_USER_TYPE
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import INCLUSION_BY_RESOURCE_TYPES
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import NOTHING
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import config_service_linked_role_arn
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import create_config_service_linked_role
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import customer_managed_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import delete_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import delete_delivery_channel
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import find_config_service_linked_role_arn
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import list_configuration_recorder_statuses
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import list_configuration_recorders
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import list_delivery_channels
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import normalize_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import normalize_delivery_channel
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import put_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import put_delivery_channel
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import recorder_status
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import recording_group_covers
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import start_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import stop_configuration_recorder
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config_recording import summarize_config_recording
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import IAM_USER_TYPE
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import customer_managed_recorder
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.preflight import recording_group_covers
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.results import build_result
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
@@ -285,16 +295,6 @@ ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 OURS = "ours"
 UNTAGGED = "untagged"  # our name, but its readable tags lack the ownership tags of this deployment
 FOREIGN = "foreign"  # another name: someone else's recorder
-
-# Planned steps, in the order they must run.
-CREATE_ROLE = "create the AWS Config service-linked role"
-CREATE_RECORDER = "create the configuration recorder"
-TAG_RECORDER = "add the ownership tag to the configuration recorder"
-CREATE_CHANNEL = "create the delivery channel"
-START_RECORDER = "start the configuration recorder"
-STOP_RECORDER = "stop the configuration recorder"
-DELETE_CHANNEL = "delete the delivery channel"
-DELETE_RECORDER = "delete the configuration recorder"
 
 
 # ---------------------------------------------------------------- validate
@@ -345,25 +345,33 @@ def recorder_ownership(recorder, name, ownership):
     return OURS if ownership.owns(recorder["tags"]) else UNTAGGED
 
 
-def describe_recorder(client, recorder, name, ownership):
+def describe_recorder(client, recorder, status, name, ownership):
     """A raw customer-managed recorder, normalised with its status, tags and coverage of IAM users."""
     # Only a recorder of our name can be ours, so only its tags matter.
     read_tags = recorder.get("name") == name and recorder.get("arn")
     tags = list_config_resource_tags(client, recorder["arn"]) if read_tags else {}
-    result = normalize_configuration_recorder(recorder, get_configuration_recorder_status(client, recorder["name"]), tags)
+    result = normalize_configuration_recorder(recorder, status, tags)
     result["records_iam_users"] = recording_group_covers(recorder.get("recordingGroup"))
     result["owned"] = recorder_ownership(result, name, ownership) == OURS
     return result
 
 
 def describe_recording(client, name, ownership):
-    """The region's recorder (service-linked ones belong to other services and are skipped) and delivery channel."""
-    recorder = customer_managed_recorder(list_configuration_recorders(client))
+    """(state, summary) of the region's recording.
+
+    state holds its recorder (service-linked ones belong to other services and are skipped) and its
+    delivery channel, normalised. summary is config_recording's, whose rollout_action says what
+    state=present does: the decision the plan of a target account makes too.
+    """
+    recorders = list_configuration_recorders(client)
+    statuses = list_configuration_recorder_statuses(client)
     channels = list_delivery_channels(client)
-    return {
-        "recorder": describe_recorder(client, recorder, name, ownership) if recorder else None,
+    recorder = customer_managed_recorder(recorders)
+    state = {
+        "recorder": describe_recorder(client, recorder, recorder_status(statuses, recorder["name"]), name, ownership) if recorder else None,
         "channel": normalize_delivery_channel(channels[0] if channels else None),
     }
+    return state, summarize_config_recording(recorders, statuses, channels, name, create_allowed=True)
 
 
 def recording_view(state):
@@ -389,6 +397,10 @@ def desired_channel(params):
     }
 
 
+def new_recorder_tags(params):
+    return Ownership.from_params(params).tags_of_new_resource(params.get("tags"))
+
+
 def new_recorder(params, role_arn):
     """The normalised recorder the module creates (as check mode predicts it)."""
     resource_types = sorted(set(params["resource_types"]))
@@ -404,10 +416,17 @@ def new_recorder(params, role_arn):
             "recording_strategy": INCLUSION_BY_RESOURCE_TYPES,
         },
         "recording": True,
-        "tags": Ownership.from_params(params).tags_of_new_resource(params.get("tags")),
+        "tags": new_recorder_tags(params),
         "records_iam_users": IAM_USER_TYPE in resource_types,
         "owned": True,
     }
+
+
+def adoption_tags(recorder, params):
+    """Tags that take over a recorder of our name that is not this deployment's: the ownership tags and the adopted mark."""
+    if recorder is None or recorder["owned"]:
+        return {}
+    return Ownership.from_params(params).wanted_tags(recorder["tags"], {})
 
 
 def foreign_channel_message(channel, region):
@@ -456,149 +475,102 @@ def unapplied_options_message(name, differences):
     ).format(name=name, options=", ".join(differences))
 
 
-def plan_new_recording(channel, params, role_arn, role_missing):
-    """(steps, predicted state) to create recording in a region without a recorder.
+def present_changes(current, action, role_missing, params):
+    """What state=present changes, for a recorder of ours or none, given the rollout_action of the region.
 
-    A delivery channel of our name, left by an earlier run, is used as it is.
+    CREATE makes the recorder, its delivery channel unless one of our name was left by an earlier run
+    (it is used as it is), and starts it; COMPLETE gives our recorder its missing channel and starts it.
+    Adopting (adopt=true) tags a recorder of our name that is not this deployment's, whatever the action.
     """
-    steps = [CREATE_ROLE] if role_missing else []
-    steps.append(CREATE_RECORDER)
-    if channel is None:
-        steps.append(CREATE_CHANNEL)
-        channel = desired_channel(params)
-    steps.append(START_RECORDER)
-    return steps, {"recorder": new_recorder(params, role_arn), "channel": channel}
+    recorder, channel = current["recorder"], current["channel"]
+    return {
+        "create_role": action == CREATE and role_missing,
+        "create_recorder": action == CREATE,
+        "tags_to_add": adoption_tags(recorder, params),
+        "create_channel": action in (CREATE, COMPLETE) and channel is None,
+        "start_recorder": action == CREATE or (action == COMPLETE and not recorder["recording"]),
+    }
 
 
-def plan_completion(recorder, channel, params):
-    """(steps, predicted state) to finish a recorder of ours: adopt it, give it a channel, start it."""
-    steps = []
-    after = deepcopy(recorder)
-    if not after["owned"]:
-        steps.append(TAG_RECORDER)
-        after["tags"] = dict(after["tags"], **Ownership.from_params(params).wanted_tags(after["tags"], {}))
-        after["owned"] = True
-    if channel is None:
-        steps.append(CREATE_CHANNEL)
-        channel = desired_channel(params)
-    if not after["recording"]:
-        steps.append(START_RECORDER)
-        after["recording"] = True
-    return steps, {"recorder": after, "channel": channel}
+def predict_present(current, changes, params, role_arn):
+    """The state after present_changes (what check mode returns)."""
+    recorder = new_recorder(params, role_arn) if changes["create_recorder"] else deepcopy(current["recorder"])
+    if changes["tags_to_add"]:
+        recorder["tags"] = dict(recorder["tags"], **changes["tags_to_add"])
+        recorder["owned"] = True
+    if changes["start_recorder"]:
+        recorder["recording"] = True
+    return {"recorder": recorder, "channel": desired_channel(params) if changes["create_channel"] else current["channel"]}
 
 
-def plan_removal(recorder, channel, name):
-    """(steps, predicted state) to delete our recorder and the delivery channel of our name."""
-    steps = []
-    if recorder and recorder["recording"]:
+def absent_changes(current, name):
+    """What state=absent changes: our recorder and the delivery channel of our name go."""
+    recorder, channel = current["recorder"], current["channel"]
+    return {
         # AWS Config refuses to delete the delivery channel of a running recorder.
-        steps.append(STOP_RECORDER)
-    ours_channel = channel is not None and channel["name"] == name
-    if ours_channel:
-        steps.append(DELETE_CHANNEL)
-    if recorder:
-        steps.append(DELETE_RECORDER)
-    return steps, {"recorder": None, "channel": None if ours_channel else channel}
+        "stop_recorder": bool(recorder and recorder["recording"]),
+        "delete_channel": channel is not None and channel["name"] == name,
+        "delete_recorder": recorder is not None,
+    }
+
+
+def predict_absent(current, changes):
+    return {"recorder": None, "channel": None if changes["delete_channel"] else current["channel"]}
 
 
 # ---------------------------------------------------------------- apply
 
 
-def _create_role(clients, change):
-    change["role_arn"] = create_config_service_linked_role(clients["iam"])
+def roll_back(client, name, rollback, error):
+    """Undo, latest first, what a failed run created, so that no half-made recording is left.
 
-
-def _create_recorder(clients, change):
-    put_configuration_recorder(clients["config"], change["name"], change["role_arn"], change["resource_types"], change["tags"])
-
-
-def _tag_recorder(clients, change):
-    tag_config_resource(clients["config"], change["arn"], change["adopted_tags"])
-
-
-def _create_channel(clients, change):
-    put_delivery_channel(clients["config"], change["channel"])
-
-
-def _start_recorder(clients, change):
-    start_configuration_recorder(clients["config"], change["name"])
-
-
-def _stop_recorder(clients, change):
-    stop_configuration_recorder(clients["config"], change["name"])
-
-
-def _delete_channel(clients, change):
-    delete_delivery_channel(clients["config"], change["name"])
-
-
-def _delete_recorder(clients, change):
-    delete_configuration_recorder(clients["config"], change["name"])
-
-
-STEP_FUNCTIONS = {
-    CREATE_ROLE: _create_role,
-    CREATE_RECORDER: _create_recorder,
-    TAG_RECORDER: _tag_recorder,
-    CREATE_CHANNEL: _create_channel,
-    START_RECORDER: _start_recorder,
-    STOP_RECORDER: _stop_recorder,
-    DELETE_CHANNEL: _delete_channel,
-    DELETE_RECORDER: _delete_recorder,
-}
-
-# How to take back a step of a run that failed later. The service-linked role and the
-# ownership tag stay: both are harmless and the role may serve other regions.
-UNDO_STEPS = {
-    START_RECORDER: STOP_RECORDER,
-    CREATE_CHANNEL: DELETE_CHANNEL,
-    CREATE_RECORDER: DELETE_RECORDER,
-}
-
-
-def undo_steps(clients, done, change):
-    """Undo what a failed run did, latest first; returns the undo steps that succeeded.
-
-    Best effort: the error that made the run fail is what the user needs to see.
+    Best effort: the error that made the run fail is what the user needs to see; it tells what was undone.
     """
     undone = []
-    for step in reversed(done):
-        if step not in UNDO_STEPS:
-            continue
+    for description, undo in reversed(rollback):
         try:
-            STEP_FUNCTIONS[UNDO_STEPS[step]](clients, change)
-            undone.append(UNDO_STEPS[step])
+            undo(client, name)
+            undone.append(description)
         except AnsibleAWSError:
             pass
-    return undone
+    if undone:
+        error.message = "{0} (so as not to leave half-made recording, this run went on to {1})".format(error.message, ", then ".join(undone))
 
 
-def apply_steps(clients, steps, change):
-    """Run the planned steps in order; when one fails, undo the earlier ones so no half-made recording is left."""
-    done = []
+def apply_present(clients, params, changes, current, role_arn):
+    """Make present_changes in order: role, recorder, ownership tags, delivery channel, start.
+
+    When a call fails, the recorder and delivery channel this run created are deleted again. The service-linked
+    role and the ownership tags stay: both are harmless, and the role may serve other regions.
+    """
+    client, name = clients["config"], params["name"]
+    rollback = []  # (what undoing means, how), in the order things were created
     try:
-        for step in steps:
-            STEP_FUNCTIONS[step](clients, change)
-            done.append(step)
+        if changes["create_role"]:
+            role_arn = create_config_service_linked_role(clients["iam"])
+        if changes["create_recorder"]:
+            put_configuration_recorder(client, name, role_arn, params["resource_types"], new_recorder_tags(params))
+            rollback.append(("delete the configuration recorder", delete_configuration_recorder))
+        if changes["tags_to_add"]:
+            tag_config_resource(client, current["recorder"]["arn"], changes["tags_to_add"])
+        if changes["create_channel"]:
+            put_delivery_channel(client, desired_channel(params))
+            rollback.append(("delete the delivery channel", delete_delivery_channel))
+        # Last, so a recorder this run started never needs stopping again.
+        if changes["start_recorder"]:
+            start_configuration_recorder(client, name)
     except AnsibleAWSError as error:
-        undone = undo_steps(clients, done, change)
-        if undone:
-            error.message = "{0} (so as not to leave half-made recording, this run went on to {1})".format(error.message, ", then ".join(undone))
+        roll_back(client, name, rollback, error)
         raise
 
 
-def change_context(params, recorder, role_arn=None):
-    """What the steps need to know."""
-    return {
-        "name": params["name"],
-        "arn": recorder.get("arn") if recorder else None,
-        "role_arn": role_arn,
-        "resource_types": params["resource_types"],
-        "tags": Ownership.from_params(params).tags_of_new_resource(params.get("tags")),
-        # Adopting a recorder adds the ownership tags and the adopted mark to its tags.
-        "adopted_tags": Ownership.from_params(params).wanted_tags(recorder.get("tags") if recorder else {}, {}),
-        "channel": desired_channel(params) if params["state"] == "present" else None,
-    }
+def apply_absent(client, name, changes):
+    if changes["stop_recorder"]:
+        stop_configuration_recorder(client, name)
+    if changes["delete_channel"]:
+        delete_delivery_channel(client, name)
+    if changes["delete_recorder"]:
+        delete_configuration_recorder(client, name)
 
 
 # ---------------------------------------------------------------- ensure
@@ -641,29 +613,28 @@ def leave_unowned_recorder(module, current):
     return bool(problem)
 
 
-def ensure_present(module, clients, current):
-    """Create or finish recording; returns (changed, predicted state)."""
+def ensure_present(module, clients, current, action):
+    """Create or finish recording as action (the region's rollout_action) says; returns (changed, predicted state)."""
     params = module.params
     recorder, channel = current["recorder"], current["channel"]
     if leave_unowned_recorder(module, current):
         return False, current
-    if recorder is None and channel is not None and channel["name"] != params["name"]:
+    if recorder is None and action == NOTHING:
+        # Without a recorder, the rollout leaves nothing alone but a delivery channel of another name.
         module.fail_json(msg=foreign_channel_message(channel, module.region), config_recorder=recording_view(current))
-
-    if recorder is None:
-        role_arn, role_missing = resolve_role(module, clients)
-        steps, after = plan_new_recording(channel, params, role_arn, role_missing)
-    else:
-        role_arn = None
+    if recorder is not None:
         differences = unapplied_options(recorder, channel, params)
         if differences:
             module.warn(unapplied_options_message(params["name"], differences))
-        steps, after = plan_completion(recorder, channel, params)
 
-    if steps and not module.check_mode:
-        apply_steps(clients, steps, change_context(params, recorder, role_arn))
-        after = describe_recording(clients["config"], params["name"], Ownership.from_params(params))
-    return bool(steps), after
+    role_arn, role_missing = resolve_role(module, clients) if action == CREATE else (None, False)
+    changes = present_changes(current, action, role_missing, params)
+    if not any(changes.values()):
+        return False, current
+    if module.check_mode:
+        return True, predict_present(current, changes, params, role_arn)
+    apply_present(clients, params, changes, current, role_arn)
+    return True, describe_recording(clients["config"], params["name"], Ownership.from_params(params))[0]
 
 
 def ensure_absent(module, clients, current):
@@ -675,10 +646,10 @@ def ensure_absent(module, clients, current):
     if recorder and channel and channel["name"] != params["name"]:
         module.warn("The delivery channel '{0}' was not created by cloudsec.aged_keys and was left in place.".format(channel["name"]))
 
-    steps, after = plan_removal(recorder, channel, params["name"])
-    if steps and not module.check_mode:
-        apply_steps(clients, steps, change_context(params, recorder))
-    return bool(steps), after
+    changes = absent_changes(current, params["name"])
+    if any(changes.values()) and not module.check_mode:
+        apply_absent(clients["config"], params["name"], changes)
+    return any(changes.values()), predict_absent(current, changes)
 
 
 def main():
@@ -706,9 +677,9 @@ def main():
 
     clients = {"config": aws_client(module, "config")}
     try:
-        current = describe_recording(clients["config"], module.params["name"], Ownership.from_params(module.params))
+        current, summary = describe_recording(clients["config"], module.params["name"], Ownership.from_params(module.params))
         if module.params["state"] == "present":
-            changed, after = ensure_present(module, clients, current)
+            changed, after = ensure_present(module, clients, current, summary["rollout_action"])
         else:
             changed, after = ensure_absent(module, clients, current)
     except AnsibleAWSError as e:

@@ -59,11 +59,15 @@ options:
     type: bool
     default: false
   allow_missing_recorder:
-    description: A region without an AWS Config recorder is not a problem (the rollout is going to create one).
+    description:
+      - The rollout creates AWS Config recording where the region has none, and completes its own recorder (see
+        RV(config_recording.rollout_action)), so that is not a problem.
     type: bool
     default: false
   own_recorder_name:
-    description: Name of the recorder the rollout creates; a stopped recorder of this name is not a problem.
+    description:
+      - Name of the recorder the rollout creates; with O(allow_missing_recorder=true), a recorder of this name that is
+        stopped or has no delivery channel, or a delivery channel of this name without a recorder, is not a problem.
     type: str
   automation_role:
     description: The automation role, as amazon.aws's C(iam_role) and C(iam_policy) are given it.
@@ -241,9 +245,25 @@ document_version:
   type: str
   sample: "3"
 config_recording:
-  description: AWS Config recording in the region, as M(cloudsec.aged_keys.account_preflight) returns it.
+  description:
+    - AWS Config recording in the region, as M(cloudsec.aged_keys.account_preflight) returns it, with what the rollout
+      must do about it.
   returned: always
   type: dict
+  contains:
+    rollout_action:
+      description:
+        - What the rollout must do about recording, decided from the recording found, O(own_recorder_name) and
+          O(allow_missing_recorder). The role C(cloudsec.aged_keys.target_account) runs
+          M(cloudsec.aged_keys.config_recorder) unless it is V(none), and that module decides the same way.
+        - V(create) - the region has no recorder (nor a delivery channel, but one named O(own_recorder_name)) and
+          O(allow_missing_recorder=true).
+        - V(complete) - the recorder O(own_recorder_name) is stopped or has no delivery channel, and
+          O(allow_missing_recorder=true).
+        - V(none) - otherwise. Null when recording could not be read.
+      type: str
+      choices: [none, create, complete]
+      sample: none
 resources:
   description:
     - The role, the document and the rule, in that order, as M(cloudsec.aged_keys.account_preflight) returns its

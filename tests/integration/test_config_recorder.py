@@ -13,6 +13,7 @@ from estate import REGION, Estate
 
 RECORDER_NAME = "cloudsec-aged-keys"
 RECORDER_TASK = "Ensure the AWS Config recorder and delivery channel"
+PLAN_TASK = "Check the account and find what differs from the rollout"
 BUCKET_TASK = "Ensure the private, encrypted bucket for the AWS Config delivery channel"
 
 
@@ -124,6 +125,8 @@ def test_check_mode_predicts_the_recording_and_creates_nothing(bare_estate):
     predicting_hosts = [host for task, host in predicted.changed_tasks() if task == RECORDER_TASK]
     assert sorted(predicting_hosts) == sorted(bare_estate.host_name(t) for t in TARGETS)
     for task, host, result in predicted.results():
+        if task == PLAN_TASK:
+            assert result["config_recording"]["rollout_action"] == "create", result
         if task == RECORDER_TASK:
             assert result["diff"]["before"] == {}
             assert result["diff"]["after"]["recording_group"]["resource_types"] == ["AWS::IAM::User"]
@@ -142,6 +145,8 @@ def test_our_recorder_stopped_out_of_band_is_drift_and_is_restarted(bare_estate)
     assert [(host, msg) for task, host, msg in drift.failures()] == [
         (bare_estate.host_name(target), "Account {0} ({1}) has drifted: config recorder".format(bare_estate.host_name(target), target))]
     assert recording(account)["recorders"][0]["recording"] is False
+    actions = {host: result["config_recording"]["rollout_action"] for task, host, result in drift.results() if task == PLAN_TASK}
+    assert actions == {bare_estate.host_name(t): "complete" if t == target else "none" for t in TARGETS}, actions
 
     repair = bare_estate.run()
     assert repair.rc == 0, repair

@@ -159,6 +159,16 @@ def test_check_config_recording_names_the_fix_from_the_recording_group():
     assert len(problems) == 1 and "includeGlobalResourceTypes: true" in problems[0]
 
 
+def test_check_config_recording_says_what_the_rollout_does():
+    reader, _config = config_reader([], [], [])
+    problems = []
+    creation = {"allow_missing_recorder": True, "own_recorder_name": "cloudsec-aged-keys"}
+    assert module_under_test.check_config_recording(reader, "eu-west-1", creation, problems)["rollout_action"] == "create"
+    assert problems == []
+    assert module_under_test.check_config_recording(reader, "eu-west-1", NO_RECORDER_CREATION, problems)["rollout_action"] == "none"
+    assert len(problems) == 1 and "aged_keys_create_config_recorder" in problems[0]
+
+
 def test_check_config_recording_reports_each_denied_read():
     reader, config = config_reader([], [], [])
     config.describe_configuration_recorders.side_effect = client_error("AccessDeniedException", "DescribeConfigurationRecorders")

@@ -239,19 +239,6 @@ def test_list_config_resource_tags_of_a_missing_resource_is_empty():
     assert config.list_config_resource_tags(client, RULE_ARN) == {}
 
 
-def test_recording_set_up_reads_use_retries():
-    client = MagicMock()
-    client.describe_configuration_recorders.return_value = {"ConfigurationRecorders": [{"name": "default"}]}
-    client.describe_configuration_recorder_status.return_value = {"ConfigurationRecordersStatus": [{"name": "default", "recording": True}]}
-    client.describe_delivery_channels.return_value = {"DeliveryChannels": []}
-    assert config.list_configuration_recorders(client) == [{"name": "default"}]
-    assert config.list_configuration_recorder_statuses(client) == [{"name": "default", "recording": True}]
-    assert config.list_delivery_channels(client) == []
-    client.describe_configuration_recorders.assert_called_once_with(aws_retry=True)
-    client.describe_configuration_recorder_status.assert_called_once_with(aws_retry=True)
-    client.describe_delivery_channels.assert_called_once_with(aws_retry=True)
-
-
 # ---------------------------------------------------------------- remediation
 
 

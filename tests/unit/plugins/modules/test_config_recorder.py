@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config_recording
 from ansible_collections.cloudsec.aged_keys.plugins.modules import config_recorder
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
@@ -47,7 +47,7 @@ def raw_recorder(name=NAME, arn=None, group=None, service_principal=None):
     recorder = {
         "name": name,
         "roleARN": SLR_ARN,
-        "recordingGroup": group or config.inclusion_recording_group(["AWS::IAM::User"]),
+        "recordingGroup": group or config_recording.inclusion_recording_group(["AWS::IAM::User"]),
     }
     if arn:
         recorder["arn"] = arn
@@ -62,7 +62,7 @@ def recorder(**overrides):
         "name": NAME,
         "arn": None,
         "role_arn": SLR_ARN,
-        "recording_group": config.normalize_recording_group(config.inclusion_recording_group(["AWS::IAM::User"])),
+        "recording_group": config_recording.normalize_recording_group(config_recording.inclusion_recording_group(["AWS::IAM::User"])),
         "recording": True,
         "tags": {},
         "records_iam_users": True,
@@ -73,7 +73,7 @@ def recorder(**overrides):
 
 
 def channel(name=NAME, bucket=BUCKET):
-    return config.normalize_delivery_channel({"name": name, "s3BucketName": bucket})
+    return config_recording.normalize_delivery_channel({"name": name, "s3BucketName": bucket})
 
 
 def config_client(recorders=(), statuses=(), channels=(), tags=None):
@@ -108,102 +108,6 @@ class FakeModule(object):
     def client(self, service, retry_decorator=None, config=None):
         assert service == "iam"
         return self._iam
-
-
-# ---------------------------------------------------------------- module_utils shapes
-
-
-def test_recording_group_lists_global_iam_types_by_inclusion():
-    group = config.inclusion_recording_group(["AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::User"])
-    assert group == {
-        "allSupported": False,
-        "includeGlobalResourceTypes": False,
-        "resourceTypes": ["AWS::IAM::Group", "AWS::IAM::User"],
-        "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"},
-    }
-
-
-def test_delivery_channel_request_leaves_out_unset_fields():
-    assert config.delivery_channel_to_boto3(config.normalize_delivery_channel({"name": NAME, "s3BucketName": BUCKET})) == {
-        "name": NAME,
-        "s3BucketName": BUCKET,
-    }
-    full = {"name": NAME, "s3_bucket_name": BUCKET, "s3_key_prefix": "p", "delivery_frequency": "Six_Hours"}
-    assert config.delivery_channel_to_boto3(full) == {
-        "name": NAME,
-        "s3BucketName": BUCKET,
-        "s3KeyPrefix": "p",
-        "configSnapshotDeliveryProperties": {"deliveryFrequency": "Six_Hours"},
-    }
-
-
-def test_normalize_delivery_channel_of_nothing_is_none():
-    assert config.normalize_delivery_channel(None) is None
-
-
-def test_service_linked_role_arn_follows_the_partition():
-    assert config.config_service_linked_role_arn("aws-cn", "123456789012") == (
-        "arn:aws-cn:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
-    )
-
-
-# ---------------------------------------------------------------- module_utils API
-
-
-def test_put_configuration_recorder_sends_the_inclusion_group_and_tags():
-    client = MagicMock()
-    config.put_configuration_recorder(client, NAME, SLR_ARN, ["AWS::IAM::User"], OWNER_TAGS)
-    kwargs = client.put_configuration_recorder.call_args.kwargs
-    assert kwargs["ConfigurationRecorder"] == {
-        "name": NAME,
-        "roleARN": SLR_ARN,
-        "recordingGroup": config.inclusion_recording_group(["AWS::IAM::User"]),
-    }
-    assert kwargs["Tags"] == [{"Key": OWNER_TAG_KEY, "Value": OWNER_TAG_VALUE}]
-
-
-def test_missing_recorder_status_is_none():
-    client = MagicMock()
-    client.describe_configuration_recorder_status.side_effect = client_error("NoSuchConfigurationRecorderException")
-    assert config.get_configuration_recorder_status(client, NAME) is None
-
-
-def test_deleting_a_missing_channel_is_no_change():
-    client = MagicMock()
-    client.delete_delivery_channel.side_effect = client_error("NoSuchDeliveryChannelException")
-    assert config.delete_delivery_channel(client, NAME) is False
-
-
-def test_other_errors_become_ansible_errors():
-    client = MagicMock()
-    client.start_configuration_recorder.side_effect = client_error("AccessDeniedException")
-    with pytest.raises(config.AnsibleConfigError, match="start configuration recorder"):
-        config.start_configuration_recorder(client, NAME)
-
-
-@pytest.mark.parametrize("role_name", ["AWSServiceRoleForConfig", "AWSServiceRoleForconfig"])
-def test_service_linked_role_is_found_by_path_and_name_in_any_case(role_name):
-    iam = MagicMock()
-    arn = "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/" + role_name
-    iam.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {"Roles": [{"RoleName": role_name, "Arn": arn}]}
-    assert config.find_config_service_linked_role_arn(iam) == arn
-    iam.get_paginator.return_value.paginate.assert_called_with(PathPrefix="/aws-service-role/config.amazonaws.com/")
-
-
-def test_no_service_linked_role_is_none():
-    iam = MagicMock()
-    iam.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {"Roles": []}
-    assert config.find_config_service_linked_role_arn(iam) is None
-
-
-def test_service_linked_role_created_meanwhile_is_used():
-    iam = MagicMock()
-    iam.create_service_linked_role.side_effect = client_error("InvalidInput", "CreateServiceLinkedRole")
-    iam.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {
-        "Roles": [{"RoleName": "AWSServiceRoleForConfig", "Arn": SLR_ARN}]
-    }
-    assert config.create_config_service_linked_role(iam) == SLR_ARN
-    iam.create_service_linked_role.assert_called_once_with(AWSServiceName="config.amazonaws.com", aws_retry=True)
 
 
 # ---------------------------------------------------------------- validate
@@ -266,7 +170,8 @@ def test_describe_skips_service_linked_recorders_and_reads_our_tags():
         channels=[{"name": NAME, "s3BucketName": BUCKET}],
         tags=OWNER_TAGS,
     )
-    state = config_recorder.describe_recording(client, NAME, Ownership())
+    state, summary = config_recorder.describe_recording(client, NAME, Ownership())
+    assert summary["rollout_action"] == "none"
     assert state["recorder"]["name"] == NAME
     assert state["recorder"]["recording"] is True
     assert state["recorder"]["records_iam_users"] is True
@@ -278,25 +183,42 @@ def test_describe_skips_service_linked_recorders_and_reads_our_tags():
 def test_describe_does_not_read_tags_of_a_foreign_recorder():
     group = {"allSupported": True, "includeGlobalResourceTypes": False}
     client = config_client(recorders=[raw_recorder("default", arn=RECORDER_ARN, group=group)], statuses=[{"name": "default", "recording": True}])
-    state = config_recorder.describe_recording(client, NAME, Ownership())
+    state, summary = config_recorder.describe_recording(client, NAME, Ownership())
+    assert summary["rollout_action"] == "none"
     client.get_paginator.assert_not_called()
     assert state["recorder"]["owned"] is False
     assert state["recorder"]["records_iam_users"] is False
     assert state["channel"] is None
 
 
-def test_empty_region_is_described_as_nothing():
-    state = config_recorder.describe_recording(config_client(), NAME, Ownership())
+def test_empty_region_is_described_as_nothing_to_create():
+    state, summary = config_recorder.describe_recording(config_client(), NAME, Ownership())
     assert state == {"recorder": None, "channel": None}
     assert config_recorder.recording_view(state) == {}
+    assert summary["rollout_action"] == "create"
+
+
+def test_our_stopped_recorder_is_described_as_one_to_complete():
+    client = config_client(recorders=[raw_recorder()], statuses=[{"name": NAME, "recording": False}])
+    state, summary = config_recorder.describe_recording(client, NAME, Ownership())
+    assert state["recorder"]["recording"] is False
+    assert summary["rollout_action"] == "complete"
 
 
 # ---------------------------------------------------------------- compare
 
 
-def test_new_recording_creates_everything_in_order():
-    steps, after = config_recorder.plan_new_recording(None, params(), SLR_ARN, True)
-    assert steps == [config_recorder.CREATE_ROLE, config_recorder.CREATE_RECORDER, config_recorder.CREATE_CHANNEL, config_recorder.START_RECORDER]
+def current(recorder_value=None, channel_value=None):
+    return {"recorder": recorder_value, "channel": channel_value}
+
+
+NO_CHANGE = {"create_role": False, "create_recorder": False, "tags_to_add": {}, "create_channel": False, "start_recorder": False}
+
+
+def test_new_recording_creates_everything():
+    changes = config_recorder.present_changes(current(), "create", True, params())
+    assert changes == {"create_role": True, "create_recorder": True, "tags_to_add": {}, "create_channel": True, "start_recorder": True}
+    after = config_recorder.predict_present(current(), changes, params(), SLR_ARN)
     assert after["recorder"]["recording_group"]["resource_types"] == ["AWS::IAM::User"]
     assert after["recorder"]["recording"] is True
     assert after["recorder"]["tags"] == OWNER_TAGS
@@ -305,42 +227,51 @@ def test_new_recording_creates_everything_in_order():
 
 def test_new_recording_reuses_our_leftover_channel_and_existing_role():
     leftover = channel()
-    steps, after = config_recorder.plan_new_recording(leftover, params(), SLR_ARN, False)
-    assert steps == [config_recorder.CREATE_RECORDER, config_recorder.START_RECORDER]
-    assert after["channel"] is leftover
+    changes = config_recorder.present_changes(current(None, leftover), "create", False, params())
+    assert changes == dict(NO_CHANGE, create_recorder=True, start_recorder=True)
+    assert config_recorder.predict_present(current(None, leftover), changes, params(), SLR_ARN)["channel"] is leftover
 
 
 def test_complete_recorder_needs_nothing():
-    steps, after = config_recorder.plan_completion(recorder(), channel(), params())
-    assert steps == []
-    assert after["recorder"] == recorder()
+    assert config_recorder.present_changes(current(recorder(), channel()), "none", False, params()) == NO_CHANGE
 
 
 def test_half_made_recorder_is_finished():
-    steps, after = config_recorder.plan_completion(recorder(recording=False), None, params())
-    assert steps == [config_recorder.CREATE_CHANNEL, config_recorder.START_RECORDER]
+    state = current(recorder(recording=False))
+    changes = config_recorder.present_changes(state, "complete", False, params())
+    assert changes == dict(NO_CHANGE, create_channel=True, start_recorder=True)
+    after = config_recorder.predict_present(state, changes, params(), None)
     assert after["recorder"]["recording"] is True
     assert after["channel"]["name"] == NAME
 
 
+def test_running_recorder_without_channel_only_gets_the_channel():
+    changes = config_recorder.present_changes(current(recorder()), "complete", False, params())
+    assert changes == dict(NO_CHANGE, create_channel=True)
+
+
 def test_adopted_recorder_gets_the_ownership_tag():
-    steps, after = config_recorder.plan_completion(recorder(arn=RECORDER_ARN, owned=False, tags={"team": "x"}), channel(), params(adopt=True))
-    assert steps == [config_recorder.TAG_RECORDER]
+    state = current(recorder(arn=RECORDER_ARN, owned=False, tags={"team": "x"}), channel())
+    changes = config_recorder.present_changes(state, "none", False, params(adopt=True))
+    assert changes == dict(NO_CHANGE, tags_to_add=dict(OWNER_TAGS, **ADOPTED))
+    after = config_recorder.predict_present(state, changes, params(adopt=True), None)
     assert after["recorder"]["tags"] == dict(OWNER_TAGS, team="x", **ADOPTED)
+    assert after["recorder"]["owned"] is True
 
 
 def test_removal_stops_before_deleting_the_channel():
-    steps, after = config_recorder.plan_removal(recorder(), channel(), NAME)
-    assert steps == [config_recorder.STOP_RECORDER, config_recorder.DELETE_CHANNEL, config_recorder.DELETE_RECORDER]
-    assert config_recorder.recording_view(after) == {}
+    state = current(recorder(), channel())
+    changes = config_recorder.absent_changes(state, NAME)
+    assert changes == {"stop_recorder": True, "delete_channel": True, "delete_recorder": True}
+    assert config_recorder.recording_view(config_recorder.predict_absent(state, changes)) == {}
 
 
 def test_removal_keeps_a_foreign_channel_and_clears_our_leftover_one():
-    steps, after = config_recorder.plan_removal(recorder(recording=False), channel("default"), NAME)
-    assert steps == [config_recorder.DELETE_RECORDER]
-    assert after["channel"]["name"] == "default"
-    steps, after = config_recorder.plan_removal(None, channel(), NAME)
-    assert steps == [config_recorder.DELETE_CHANNEL]
+    state = current(recorder(recording=False), channel("default"))
+    changes = config_recorder.absent_changes(state, NAME)
+    assert changes == {"stop_recorder": False, "delete_channel": False, "delete_recorder": True}
+    assert config_recorder.predict_absent(state, changes)["channel"]["name"] == "default"
+    assert config_recorder.absent_changes(current(None, channel()), NAME) == {"stop_recorder": False, "delete_channel": True, "delete_recorder": False}
 
 
 @pytest.mark.parametrize(
@@ -363,34 +294,75 @@ def test_a_foreign_channel_is_not_compared():
 # ---------------------------------------------------------------- apply
 
 
-def test_failed_step_undoes_what_the_run_created():
+def create_failing(**failing):
+    """Create recording with calls of the config client failing (call name: error code); returns the client and the error."""
+    client = MagicMock()
+    for call, code in failing.items():
+        getattr(client, call).side_effect = client_error(code)
+    changes = config_recorder.present_changes(current(), "create", False, params())
+    with pytest.raises(AnsibleAWSError) as raised:
+        config_recorder.apply_present({"config": client}, params(), changes, current(), SLR_ARN)
+    return client, raised.value
+
+
+def test_failed_start_undoes_what_the_run_created():
+    client, error = create_failing(start_configuration_recorder="InsufficientPermissionsException")
+    client.delete_delivery_channel.assert_called_once_with(DeliveryChannelName=NAME, aws_retry=True)
+    client.delete_configuration_recorder.assert_called_once_with(ConfigurationRecorderName=NAME, aws_retry=True)
+    client.stop_configuration_recorder.assert_not_called()
+    assert "delete the delivery channel, then delete the configuration recorder" in error.message
+
+
+def test_failed_channel_undoes_only_the_recorder_and_reports_a_failed_undo_as_not_done():
+    client, error = create_failing(put_delivery_channel="InsufficientDeliveryPolicyException")
+    client.delete_delivery_channel.assert_not_called()
+    client.delete_configuration_recorder.assert_called_once_with(ConfigurationRecorderName=NAME, aws_retry=True)
+    assert error.message.endswith("this run went on to delete the configuration recorder)")
+
+    client, error = create_failing(put_delivery_channel="InsufficientDeliveryPolicyException", delete_configuration_recorder="AccessDeniedException")
+    assert "went on to" not in error.message
+
+
+def test_completing_our_recorder_never_deletes_it():
     clients = {"config": MagicMock()}
     clients["config"].start_configuration_recorder.side_effect = client_error("InsufficientPermissionsException")
-    change = config_recorder.change_context(params(), None, SLR_ARN)
-    steps = [config_recorder.CREATE_RECORDER, config_recorder.CREATE_CHANNEL, config_recorder.START_RECORDER]
-    with pytest.raises(AnsibleAWSError) as raised:
-        config_recorder.apply_steps(clients, steps, change)
+    state = current(recorder(recording=False))
+    changes = config_recorder.present_changes(state, "complete", False, params())
+    with pytest.raises(AnsibleAWSError):
+        config_recorder.apply_present(clients, params(), changes, state, None)
     clients["config"].delete_delivery_channel.assert_called_once_with(DeliveryChannelName=NAME, aws_retry=True)
-    clients["config"].delete_configuration_recorder.assert_called_once_with(ConfigurationRecorderName=NAME, aws_retry=True)
-    assert "delete the delivery channel, then delete the configuration recorder" in raised.value.message
+    clients["config"].delete_configuration_recorder.assert_not_called()
 
 
-def test_steps_run_in_order_with_the_created_role():
+def test_changes_are_made_in_order_with_the_created_role():
     clients = {"config": MagicMock(), "iam": MagicMock()}
     clients["iam"].create_service_linked_role.return_value = {"Role": {"Arn": SLR_ARN}}
-    change = config_recorder.change_context(params(), None, "predicted")
-    steps, dummy = config_recorder.plan_new_recording(None, params(), "predicted", True)
-    config_recorder.apply_steps(clients, steps, change)
+    changes = config_recorder.present_changes(current(), "create", True, params())
+    config_recorder.apply_present(clients, params(), changes, current(), "predicted")
+    assert [call[0] for call in clients["config"].method_calls] == [
+        "put_configuration_recorder", "put_delivery_channel", "start_configuration_recorder"]
     assert clients["config"].put_configuration_recorder.call_args.kwargs["ConfigurationRecorder"]["roleARN"] == SLR_ARN
     assert clients["config"].put_delivery_channel.call_args.kwargs["DeliveryChannel"] == {"name": NAME, "s3BucketName": BUCKET}
     clients["config"].start_configuration_recorder.assert_called_once_with(ConfigurationRecorderName=NAME, aws_retry=True)
 
 
+def test_adopting_tags_the_recorder_by_its_arn():
+    clients = {"config": MagicMock()}
+    state = current(recorder(arn=RECORDER_ARN, owned=False), channel())
+    changes = config_recorder.present_changes(state, "none", False, params(adopt=True))
+    config_recorder.apply_present(clients, params(adopt=True), changes, state, None)
+    assert [call[0] for call in clients["config"].method_calls] == ["tag_resource"]
+    assert clients["config"].tag_resource.call_args.kwargs["ResourceArn"] == RECORDER_ARN
+
+
+def test_removal_stops_deletes_the_channel_then_the_recorder():
+    client = MagicMock()
+    config_recorder.apply_absent(client, NAME, config_recorder.absent_changes(current(recorder(), channel()), NAME))
+    assert [call[0] for call in client.method_calls] == [
+        "stop_configuration_recorder", "delete_delivery_channel", "delete_configuration_recorder"]
+
+
 # ---------------------------------------------------------------- ensure
-
-
-def current(recorder_value=None, channel_value=None):
-    return {"recorder": recorder_value, "channel": channel_value}
 
 
 def test_check_mode_predicts_creation_without_calling_anything(monkeypatch):
@@ -399,18 +371,29 @@ def test_check_mode_predicts_creation_without_calling_anything(monkeypatch):
     iam.get_paginator.return_value.paginate.return_value.build_full_result.return_value = {"Roles": []}
     module = FakeModule(check_mode=True, iam=iam)
     clients = {"config": MagicMock()}
-    changed, after = config_recorder.ensure_present(module, clients, current())
+    changed, after = config_recorder.ensure_present(module, clients, current(), "create")
     assert changed is True
     assert after["recorder"]["role_arn"] == SLR_ARN
     iam.create_service_linked_role.assert_not_called()
     clients["config"].put_configuration_recorder.assert_not_called()
 
 
+def test_a_real_run_creates_recording_and_returns_it_as_described():
+    module = FakeModule(role_arn=SLR_ARN)
+    created = [raw_recorder(arn=RECORDER_ARN)], [{"name": NAME, "recording": True}], [{"name": NAME, "s3BucketName": BUCKET}]
+    clients = {"config": config_client(*created, tags=OWNER_TAGS)}
+    changed, after = config_recorder.ensure_present(module, clients, current(), "create")
+    assert changed is True
+    clients["config"].put_configuration_recorder.assert_called_once()
+    assert after["recorder"]["arn"] == RECORDER_ARN and after["recorder"]["owned"] is True
+    assert after["channel"]["name"] == NAME
+
+
 def test_a_foreign_recorder_is_returned_unchanged_with_a_warning():
     module = FakeModule()
     clients = {"config": MagicMock()}
     state = current(recorder(name="default", owned=False, records_iam_users=False), channel("default"))
-    changed, after = config_recorder.ensure_present(module, clients, state)
+    changed, after = config_recorder.ensure_present(module, clients, state, "none")
     assert (changed, after) == (False, state)
     assert "does NOT record AWS::IAM::User" in module.warnings[0]
     assert clients["config"].method_calls == []
@@ -419,8 +402,8 @@ def test_a_foreign_recorder_is_returned_unchanged_with_a_warning():
 def test_our_name_without_the_ownership_tag_fails_unless_adopted():
     untagged = current(recorder(arn=RECORDER_ARN, owned=False), channel())
     with pytest.raises(Failed, match="adopt=true"):
-        config_recorder.ensure_present(FakeModule(), {"config": MagicMock()}, untagged)
-    changed, after = config_recorder.ensure_present(FakeModule(check_mode=True, adopt=True), {"config": MagicMock()}, untagged)
+        config_recorder.ensure_present(FakeModule(), {"config": MagicMock()}, untagged, "none")
+    changed, after = config_recorder.ensure_present(FakeModule(check_mode=True, adopt=True), {"config": MagicMock()}, untagged, "none")
     assert changed is True
     assert after["recorder"]["tags"] == dict(OWNER_TAGS, **ADOPTED)
 
@@ -429,14 +412,14 @@ def test_a_channel_without_recorder_that_is_not_ours_fails_without_change():
     module = FakeModule()
     clients = {"config": MagicMock()}
     with pytest.raises(Failed, match="delivery channel 'default' but no configuration recorder"):
-        config_recorder.ensure_present(module, clients, current(None, channel("default")))
+        config_recorder.ensure_present(module, clients, current(None, channel("default")), "none")
     assert clients["config"].method_calls == []
 
 
 def test_existing_recorder_with_other_settings_is_not_modified():
     module = FakeModule(resource_types=["AWS::IAM::User", "AWS::IAM::Role"])
     clients = {"config": MagicMock()}
-    changed, dummy = config_recorder.ensure_present(module, clients, current(recorder(), channel()))
+    changed, dummy = config_recorder.ensure_present(module, clients, current(recorder(), channel()), "none")
     assert changed is False
     assert "resource_types" in module.warnings[0]
     assert clients["config"].method_calls == []
