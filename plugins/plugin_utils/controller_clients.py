@@ -18,6 +18,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 try:
     import boto3
     import botocore.exceptions
@@ -86,20 +88,14 @@ class ClientFactory(object):
     Every client of a factory shares one boto3 session, and so one credentials resolution.
     """
 
-    def __init__(self, params, credentials=None, session=None):
+    def __init__(self, params):
         self.region, self._endpoint_url, connection = get_aws_connection_info(_ConnectionOptions(params))
         profile = connection.pop("profile_name", None)
-        # Options merged in the order amazon.aws merges them: the task's aws_config wins.
-        self._config = botocore_config()
-        if connection.get("aws_config") is not None:
-            self._config = self._config.merge(connection.pop("aws_config"))
-        connection.pop("aws_config", None)
-        if credentials:
-            connection.update(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
-                              aws_session_token=credentials["SessionToken"])
+        # Merged in the order amazon.aws merges them: the task's aws_config wins.
+        aws_config = connection.pop("aws_config", None)
+        self._config = botocore_config() if aws_config is None else botocore_config().merge(aws_config)
         self._connection = connection
-        self._params = params
-        self._session = session or boto3.session.Session(botocore_session=_botocore_session(), profile_name=profile)
+        self._session = boto3.session.Session(botocore_session=_botocore_session(), profile_name=profile)
         self.region = self.region or self._session.region_name
 
     def client(self, service):
@@ -108,5 +104,8 @@ class ClientFactory(object):
         return single_attempt(client)
 
     def with_credentials(self, credentials):
-        """A factory whose clients act with `credentials` (an STS Credentials structure)."""
-        return ClientFactory(self._params, credentials, self._session)
+        """A factory whose clients act with `credentials` (an STS Credentials structure), in the same session."""
+        assumed = copy.copy(self)
+        assumed._connection = dict(self._connection, aws_access_key_id=credentials["AccessKeyId"],
+                                   aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+        return assumed
