@@ -2,95 +2,21 @@
 # Copyright: cloudsec.aged_keys contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Runs cloudsec.aged_keys.target_account_plan in the controller's worker process when it can.
-
-The plan is the one task a converged account runs, so its cost is the cost of a drift check at scale.
-As a module it starts an interpreter and loads boto3 for every account; here it reads AWS with the
-models the controller loaded once (plugin_utils/controller_clients.py). The plan is the same either
-way (module_utils/account_plan.py). The module runs instead wherever its own environment could differ
-from the controller's: a connection other than local, privilege escalation, a task environment, or a
-controller without a boto3 that amazon.aws supports.
-"""
+"""Runs cloudsec.aged_keys.target_account_plan in the controller's worker process when it can
+(plugin_utils/controller_plan.py says when and why)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.text.converters import to_native
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
-
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_plan
 from ansible_collections.cloudsec.aged_keys.plugins.plugin_utils import controller_clients
-
-if controller_clients.HAS_BOTO3:
-    import botocore.exceptions
-
-    AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AnsibleAWSError)
-else:
-    AWS_ERRORS = (AnsibleAWSError,)
+from ansible_collections.cloudsec.aged_keys.plugins.plugin_utils.controller_plan import PlanAction
 
 # Loaded here, in the controller's main process, for every worker it forks.
 controller_clients.warm_up(account_plan.SERVICES)
 
 
-def aws_error_message(msg, error):
-    return "{0}: {1}".format(msg, to_native(error))
+class ActionModule(PlanAction):
 
-
-class ActionModule(ActionBase):
-
-    _supports_check_mode = True
-    _supports_async = False
-
-    def runs_in_controller(self):
-        """True when the module would run on the controller with the controller's own identity and environment."""
-        return (controller_clients.SDK_USABLE and self._connection.transport == "local"
-                and not self._play_context.become and not any(self._task.environment or ()))
-
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        if not self.runs_in_controller():
-            result.update(self._execute_module(task_vars=task_vars))
-            return result
-
-        spec = dict(aws_argument_spec(), **account_plan.argument_spec())
-        # A module's arguments travel as JSON: the same here makes them plain str, dict and list, as
-        # the shared code expects (values templated by Ansible 2.19 are subclasses that compare differently).
-        validation = ArgumentSpecValidator(spec).validate(json.loads(json.dumps(self._task.args)))
-        if validation.error_messages:
-            return dict(result, failed=True, msg=" ".join(validation.error_messages))
-        params = validation.validated_parameters
-        try:
-            clients = controller_clients.ClientFactory(params)
-        except controller_clients.ConnectionOptionsError as error:
-            return dict(result, failed=True, msg=to_native(error))
-        problems, content = account_plan.param_problems(params, clients.region)
-        if problems:
-            return dict(result, failed=True, msg=" ".join(problems))
-
-        warnings = []
-        try:
-            identity = None
-            if params["assume_role"]:
-                try:
-                    credentials, identity = account_plan.assume_role(clients.client("sts"), params["assume_role"])
-                except AWS_ERRORS as error:
-                    return dict(result, failed=True, msg=aws_error_message(
-                        account_plan.ASSUME_ROLE_FAILURE.format(params["assume_role"]["role_arn"]), error))
-                clients = clients.with_credentials(credentials)
-            reader = account_checks.AwsReader(clients.client, identity)
-            result.update(account_plan.plan_account(reader, params, clients.region, content, warnings.append))
-        except account_plan.PlanFailure as failure:
-            result.update(failure.result, failed=True, msg=failure.msg)
-        except AWS_ERRORS as error:
-            result.update(failed=True, msg=aws_error_message(account_plan.READ_FAILURE, error))
-        if warnings:
-            result["warnings"] = result.get("warnings", []) + warnings
-        return result
+    plan = account_plan

@@ -5,9 +5,9 @@
 """The plan of one target account: check it, read what the rollout manages in it and name the parts
 that differ from the desired state, with the comparisons of the modules that apply each part.
 
-Shared by the target_account_plan module and its action plugin, which runs the same plan in the
-controller's worker process (no interpreter start per account). Both hand in an AwsReader, so
-nothing here knows how its clients were made.
+Run by module_utils/plans.py for the target_account_plan module and its action plugin, which runs
+the same plan in the controller's worker process (no interpreter start per account). Both hand in
+an AwsReader, so nothing here knows how its clients were made.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,12 +16,11 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config_rules
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import iam
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.config import REMEDIATION_TARGET_TYPE
@@ -35,28 +34,8 @@ RULE = "config_rule"
 REMEDIATION = "remediation"
 
 
-# ---------------------------------------------------------------- credentials
-
-
 # The services a plan reads, in the order it first calls them.
 SERVICES = ("sts", "config", "iam", "ssm")
-READ_FAILURE = "Failed to read the account's state"
-ASSUME_ROLE_FAILURE = (
-    "Cannot assume role {0}. Check that the role exists and trusts the controller's identity (playbooks/bootstrap.yml "
-    "creates the deployer and auditor roles), set aged_keys_execution_role_name to the right role, or set "
-    "aged_keys_assume_role: false for an account whose credentials are already in the environment")
-
-
-def assume_role(sts_client, options):
-    """Assume the role of the assume_role option with sts_client's credentials.
-
-    Returns the role's credentials and the account id and partition of its session, so no
-    sts:GetCallerIdentity is needed. The caller turns AWS errors into ASSUME_ROLE_FAILURE.
-    """
-    response = sts_client.assume_role(
-        RoleArn=options["role_arn"], RoleSessionName=options["session_name"], DurationSeconds=options["duration_seconds"], aws_retry=True)
-    session = parse_aws_arn(response["AssumedRoleUser"]["Arn"])
-    return response["Credentials"], {"account": session["account_id"], "partition": session["partition"]}
 
 
 # ---------------------------------------------------------------- describe
@@ -161,8 +140,7 @@ def argument_spec():
     required_str = dict(type="str", required=True)
     return dict(
         account_id=required_str,
-        assume_role=dict(type="dict", options=dict(
-            role_arn=required_str, session_name=required_str, duration_seconds=dict(type="int", default=900))),
+        assume_role=plans.ASSUME_ROLE_SPEC,
         allow_missing_recorder=dict(type="bool", default=False),
         own_recorder_name=dict(type="str"),
         automation_role=dict(type="dict", required=True, options=dict(
@@ -182,16 +160,7 @@ def argument_spec():
     )
 
 
-class PlanFailure(Exception):
-    """The account cannot be rolled out: msg says why, result holds what was found."""
-
-    def __init__(self, msg, result):
-        super(PlanFailure, self).__init__(msg)
-        self.msg = msg
-        self.result = result
-
-
-def plan_account(reader, params, region, content, warn):
+def plan(reader, params, region, content, warn):
     """Check the account and plan its rollout; returns the result, or raises PlanFailure with every problem.
 
     AWS errors other than denied reads (which become problems) are raised as they are.
@@ -201,7 +170,7 @@ def plan_account(reader, params, region, content, warn):
     result["account_id"] = account_checks.check_account(reader, params["account_id"], problems)
     if problems:
         # Everything else would describe the wrong account.
-        raise PlanFailure(account_checks.failure_message(region, problems), result)
+        raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
     result["config_recording"] = account_checks.check_config_recording(reader, region, params, problems)
     account_checks.warn_about_failed_recording(warn, result["config_recording"])
 
@@ -216,7 +185,7 @@ def plan_account(reader, params, region, content, warn):
             problems.append(problem)
         result["resources"].append(account_checks.resource_result(kind, names[kind], found, ownership, resource is not False))
     if problems:
-        raise PlanFailure(account_checks.failure_message(region, problems), result)
+        raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
 
     result["changes"] = plan_changes(reader, described, params, content, ownership)
     result["document_version"] = described["ssm_document"]["default_version"] if described["ssm_document"] else None

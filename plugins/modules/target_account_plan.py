@@ -278,48 +278,14 @@ problems:
   elements: str
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_plan
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
-
-
-def use_role(module):
-    """Assume the assume_role option's role; the module's clients use its credentials from then on."""
-    try:
-        credentials, identity = account_plan.assume_role(aws_client(module, "sts"), module.params["assume_role"])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        module.fail_json_aws(error, msg=account_plan.ASSUME_ROLE_FAILURE.format(module.params["assume_role"]["role_arn"]))
-    module.no_log_values.update([credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]])
-    # The role's credentials replace the module's own, as if they had been given as options.
-    module.params.update(access_key=credentials["AccessKeyId"], secret_key=credentials["SecretAccessKey"],
-                         session_token=credentials["SessionToken"], profile=None)
-    return identity
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=account_plan.argument_spec(), supports_check_mode=True)
-    problems, content = account_plan.param_problems(module.params, module.region)
-    if problems:
-        module.fail_json(msg=" ".join(problems))
-    try:
-        identity = use_role(module) if module.params["assume_role"] else None
-        reader = account_checks.AwsReader(lambda service: aws_client(module, service), identity)
-        result = account_plan.plan_account(reader, module.params, module.region, content, module.warn)
-    except account_plan.PlanFailure as failure:
-        module.fail_json(msg=failure.msg, **failure.result)
-    except AnsibleAWSError as error:
-        module.fail_json_aws_error(error)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        module.fail_json_aws(error, msg=account_plan.READ_FAILURE)
-    module.exit_json(**result)
+    plans.run_module(AnsibleAWSModule(argument_spec=account_plan.argument_spec(), supports_check_mode=True), account_plan)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.cloudsec.aged_keys.plugins.action import target_account_plan as action
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_plan
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 
 ARGS = {
@@ -104,7 +105,7 @@ def test_the_role_is_assumed_and_the_plan_made_with_its_credentials(monkeypatch)
         assert params["automation_role"]["name"].__class__ is str
         warn("recorder failed")
         return {"changed": False, "changes": []}
-    monkeypatch.setattr(action.account_plan, "plan_account", plan)
+    monkeypatch.setattr(action.account_plan, "plan", plan)
 
     result = plugin({"automation_role": dict(ARGS["automation_role"], name=TaggedStr("role"))}).run(task_vars={})
     assert result["changes"] == [] and result["warnings"] == ["recorder failed"]
@@ -124,8 +125,8 @@ def test_plan_problems_fail_with_what_was_found(monkeypatch):
     monkeypatch.setattr(action.controller_clients, "ClientFactory", lambda params: FakeFactory(params, MagicMock()))
 
     def plan(reader, params, region, content, warn):
-        raise account_plan.PlanFailure("found 1 problem(s)", {"changed": False, "resources": [{"type": "config_rule"}]})
-    monkeypatch.setattr(action.account_plan, "plan_account", plan)
+        raise plans.PlanFailure("found 1 problem(s)", {"changed": False, "resources": [{"type": "config_rule"}]})
+    monkeypatch.setattr(action.account_plan, "plan", plan)
     result = plugin({"assume_role": None}).run(task_vars={})
     assert result["failed"] and result["msg"] == "found 1 problem(s)" and result["resources"] == [{"type": "config_rule"}]
 
@@ -135,6 +136,6 @@ def test_other_aws_errors_fail_the_task(monkeypatch):
 
     def plan(reader, params, region, content, warn):
         raise client_error("InternalFailure", "DescribeConfigRules")
-    monkeypatch.setattr(action.account_plan, "plan_account", plan)
+    monkeypatch.setattr(action.account_plan, "plan", plan)
     result = plugin({"assume_role": None}).run(task_vars={})
-    assert result["failed"] and result["msg"].startswith(account_plan.READ_FAILURE) and "InternalFailure" in result["msg"]
+    assert result["failed"] and result["msg"].startswith(plans.READ_FAILURE) and "InternalFailure" in result["msg"]

@@ -13,7 +13,8 @@ import pytest
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNER_TAG_VALUE
-from ansible_collections.cloudsec.aged_keys.plugins.modules import sns_topic
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns_topic
+from ansible_collections.cloudsec.aged_keys.plugins.modules import sns_topic as sns_topic_module
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import FailJson
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import module_mock
@@ -150,7 +151,7 @@ def test_plan_ignores_unmanaged_attributes():
 def test_unowned_topic_fails_state_present():
     module, client = module_mock(params(state="present")), MagicMock()
     with pytest.raises(FailJson):
-        sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params)
+        sns_topic_module.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params)
     assert "SNS topic 'aged-keys'" in module.fail_json.call_args.kwargs["msg"]
     assert client.method_calls == []
 
@@ -158,7 +159,7 @@ def test_unowned_topic_fails_state_present():
 def test_unowned_topic_is_left_alone_with_a_warning_for_state_absent():
     module, client = module_mock(params(state="absent")), MagicMock()
     before = current(tags={})
-    changed, after, plan = sns_topic.ensure_state(module, client, before, TOPIC_ARN, module.params)
+    changed, after, plan = sns_topic_module.ensure_state(module, client, before, TOPIC_ARN, module.params)
     assert (changed, after, plan) == (False, before, None)
     assert "SNS topic 'aged-keys'" in module.warn.call_args.args[0]
     assert client.method_calls == []
@@ -166,7 +167,7 @@ def test_unowned_topic_is_left_alone_with_a_warning_for_state_absent():
 
 def test_adopted_topic_is_managed():
     module, client = module_mock(params(state="absent", adopt=True), check_mode=True), MagicMock()
-    assert sns_topic.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params) == (True, None, None)
+    assert sns_topic_module.ensure_state(module, client, current(tags={}), TOPIC_ARN, module.params) == (True, None, None)
 
 
 # ---------------------------------------------------------------- apply
@@ -274,13 +275,13 @@ def test_purged_webhooks_are_named_without_their_token():
     client.unsubscribe.assert_called_once_with(SubscriptionArn="hook-arn", aws_retry=True)
     [removed] = sns_topic.subscription_changes(plan)["removed"]
     assert removed["protocol"] == "https" and removed["endpoint"].startswith("https://hooks.example.com/...(sha256:")
-    assert "s3cr3t" not in json.dumps(sns_topic.shown_topic(topic))
+    assert "s3cr3t" not in json.dumps(sns_topic_module.shown_topic(topic))
 
 
 def test_webhook_endpoints_are_masked_wherever_ansible_prints():
     module = module_mock(params(subscriptions=[requested("https", WEBHOOK), requested("email", "a@example.com")]))
     module.no_log_values = set()
-    sns_topic.hide_secret_endpoints(module, current(subscriptions=[existing("https", WEBHOOK + "2", arn="x")]), None)
+    sns_topic_module.hide_secret_endpoints(module, current(subscriptions=[existing("https", WEBHOOK + "2", arn="x")]), None)
     assert module.no_log_values == {WEBHOOK, WEBHOOK + "2"}
 
 
