@@ -136,6 +136,19 @@ def resource_problem(kind, name, found, ownership):
     return ownership.problem(label, dict(found, name=name))
 
 
+def check_described(described, names, found_of, ownership, problems):
+    """The results of described resources ({kind: resource, None when missing, False when not read}); each
+    problem they pose is added to problems. found_of(kind, resource) makes a described resource a look-up result."""
+    results = []
+    for kind, resource in described.items():
+        found = found_of(kind, resource) if resource else None
+        problem = resource_problem(kind, names[kind], found, ownership)
+        if problem:
+            problems.append(problem)
+        results.append(resource_result(kind, names[kind], found, ownership, resource is not False))
+    return results
+
+
 def check_resource(reader, region, resource, ownership, problems):
     kind, name = resource["type"], resource["name"]
     purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)

@@ -42,9 +42,7 @@ SERVICES = ("sts", "config", "iam", "ssm")
 
 
 def found_of(kind, resource):
-    """A described resource in the form account_checks expects of a look-up (None when missing)."""
-    if resource is None:
-        return None
+    """A described resource in the form account_checks expects of a look-up."""
     if kind == "iam_role":
         return preflight.role_found(resource)
     if kind == "ssm_document":
@@ -178,12 +176,7 @@ def plan(reader, params, region, content, warn):
     described = describe(reader, params, problems)
     names = {"iam_role": params["automation_role"]["name"], "ssm_document": params["document"]["name"],
              "config_rule": params["config_rule"]["name"]}
-    for kind, resource in described.items():
-        found = found_of(kind, resource) if resource is not False else None
-        problem = account_checks.resource_problem(kind, names[kind], found, ownership)
-        if problem:
-            problems.append(problem)
-        result["resources"].append(account_checks.resource_result(kind, names[kind], found, ownership, resource is not False))
+    result["resources"] = account_checks.check_described(described, names, found_of, ownership, problems)
     if problems:
         raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
 

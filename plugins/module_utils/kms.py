@@ -18,9 +18,13 @@ import json
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 ALIAS_PREFIX = "alias/"
+# Aliases of keys that AWS manages for a service: nobody else may use these names.
+AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
 
 
 class AnsibleKMSError(AnsibleAWSError):
@@ -68,3 +72,45 @@ def describe_key(client, key_id):
 def get_key_policy(client, key_id):
     """The key policy as data (GetKeyPolicy takes a key id or ARN, not an alias)."""
     return json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default", aws_retry=True)["Policy"])
+
+
+@KMSErrorHandler.common_error_handler("get KMS key rotation status")
+def get_key_rotation_enabled(client, key_id):
+    return client.get_key_rotation_status(KeyId=key_id, aws_retry=True)["KeyRotationEnabled"]
+
+
+def is_aws_managed_alias(alias):
+    return alias["AliasName"].startswith(AWS_MANAGED_ALIAS_PREFIX)
+
+
+def describe_aliased_key(client, alias_name):
+    """The alias (its ListAliases entry) and the key it points to, as key_differs compares it; None without the alias.
+
+    "key" is None for an AWS managed alias, or an alias that points to no key.
+    """
+    alias = get_alias(client, alias_name)
+    if alias is None:
+        return None
+    key_id = alias.get("TargetKeyId")
+    if is_aws_managed_alias(alias) or not key_id:
+        return {"alias": alias, "key": None}
+    metadata = describe_key(client, key_id)
+    if metadata is None:
+        return {"alias": alias, "key": None}
+    key = {"arn": metadata["Arn"], "state": metadata["KeyState"], "description": metadata.get("Description", ""),
+           "rotation_enabled": get_key_rotation_enabled(client, key_id), "policy": get_key_policy(client, key_id),
+           "tags": list_key_tags(client, key_id)}
+    return {"alias": alias, "key": key}
+
+
+def key_differs(key, description, policy, enable_key_rotation, tags):
+    """True when amazon.aws.kms_key, given these options (no grants, purge_tags=false), would change the key.
+
+    The same checks it makes, from one description: a missing, disabled or deleted key, the description,
+    a tag missing or different, the policy (as data, with amazon.aws's comparison) and the rotation.
+    """
+    if key is None or key["state"] != "Enabled":
+        return True
+    missing_tags = compare_aws_tags(key["tags"], tags, purge_tags=False)[0]
+    return bool(key["description"] != description or missing_tags or compare_policies(key["policy"], policy)
+                or key["rotation_enabled"] != enable_key_rotation)

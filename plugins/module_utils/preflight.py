@@ -43,8 +43,6 @@ ACCESS_DENIED_CODES = frozenset((
 
 # Owner that DescribeDocument reports for documents published by AWS.
 AWS_DOCUMENT_OWNER = "Amazon"
-AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
-
 RESOURCE_LABELS = {
     "iam_role": "IAM role",
     "ssm_document": "SSM document",
@@ -156,19 +154,27 @@ def find_config_rule(client, name):
     return None if rule is None else config_rule_found(rule)
 
 
+def topic_found(arn, tags):
+    return _found(arn, tags)
+
+
 def find_sns_topic(client, arn):
     if sns.get_topic_attributes(client, arn) is None:
         return None
-    return _found(arn, sns.list_topic_tags(client, arn))
+    return topic_found(arn, sns.list_topic_tags(client, arn))
+
+
+def kms_alias_found(alias, key_tags):
+    """An alias (its ListAliases entry) as a look-up result, with the tags of its key (aliases have none of their own)."""
+    if kms.is_aws_managed_alias(alias):
+        return _found(alias.get("AliasArn"), {}, reserved_by="AWS (an alias of an AWS managed key)")
+    return _found(alias.get("AliasArn"), key_tags)
 
 
 def find_kms_alias(client, name):
-    """The alias and the tags of the key it points to (aliases have no tags of their own)."""
     alias = kms.get_alias(client, name)
     if alias is None:
         return None
-    if alias["AliasName"].startswith(AWS_MANAGED_ALIAS_PREFIX):
-        return _found(alias.get("AliasArn"), {}, reserved_by="AWS (an alias of an AWS managed key)")
     key_id = alias.get("TargetKeyId")
-    tags = kms.list_key_tags(client, key_id) if key_id else {}
-    return _found(alias.get("AliasArn"), tags)
+    tags = kms.list_key_tags(client, key_id) if key_id and not kms.is_aws_managed_alias(alias) else {}
+    return kms_alias_found(alias, tags)

@@ -251,7 +251,6 @@ def ensure_absent(client, topic, check_mode):
     return True
 
 
-
 # ---------------------------------------------------------------- options
 
 

@@ -311,7 +311,7 @@ def hide_secret_endpoints(module, *topics):
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=sns_topic.argument_spec(), supports_check_mode=True)
     params = module.params
     hide_secret_endpoints(module)
     problems = sns_topic.validate_params(params)

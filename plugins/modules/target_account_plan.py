@@ -22,33 +22,9 @@ description:
     M(cloudsec.aged_keys.config_rule), M(cloudsec.aged_keys.config_remediation_configuration), and amazon.aws's
     C(iam_role) and C(iam_policy)), so the role C(cloudsec.aged_keys.target_account) runs only the tasks whose part
     differs. On a converged account the plan is empty and the whole drift check is this one call.
-  - With O(assume_role) the module assumes the role itself, so no separate credentials task is needed; the
-    credentials are never returned.
 author:
   - cloudsec.aged_keys maintainers (@cloudsec)
 options:
-  account_id:
-    description: The 12-digit account the credentials must act in; the module fails before reading anything else otherwise.
-    type: str
-    required: true
-  assume_role:
-    description:
-      - Assume this role with the module's own credentials and read the account with the role's.
-      - Unset, the module's own credentials are used.
-    type: dict
-    suboptions:
-      role_arn:
-        description: ARN of the role.
-        type: str
-        required: true
-      session_name:
-        description: Role session name, visible in CloudTrail.
-        type: str
-        required: true
-      duration_seconds:
-        description: Lifetime of the credentials.
-        type: int
-        default: 900
   deployment_id:
     description:
       - The deployment whose resources the rollout manages (see M(cloudsec.aged_keys.sns_topic)); a resource of
@@ -162,6 +138,7 @@ options:
         type: dict
 extends_documentation_fragment:
   - cloudsec.aged_keys.attributes
+  - cloudsec.aged_keys.plan
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -171,13 +148,6 @@ attributes:
   diff_mode:
     support: none
 notes:
-  - It changes nothing, in check mode or not; the tasks it names show their own differences with C(--diff).
-  - >-
-    An action plugin of the same name runs the plan in the controller's own process, with the botocore models the
-    controller loaded once, instead of starting a module (about 0.6 CPU-seconds less per account). It does so when the
-    task's connection is C(local) without C(become) or a task C(environment) and the controller's Python has boto3;
-    otherwise the module runs as usual. The result is the same either way, except that only a module's result carries
-    C(invocation).
   - >-
     Permissions used: C(sts:AssumeRole) (with O(assume_role)) or C(sts:GetCallerIdentity);
     C(config:DescribeConfigurationRecorders), C(config:DescribeConfigurationRecorderStatus),

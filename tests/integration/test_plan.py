@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The plan (cloudsec.aged_keys.target_account_plan) and the modules agree: on a converged estate
-the plan is empty and every module, run anyway, changes nothing; each kind of drift is named by
-the plan and repaired exactly by the tasks it runs. A drift check of a converged account is the
-plan alone: a few AWS calls and not one write. The plan answers the same whether its action
-plugin runs it in the controller (the usual way) or it runs as a module."""
+"""The plans (cloudsec.aged_keys.target_account_plan, central_account_plan) and the modules agree: on
+a converged estate the plans are empty and every module, run anyway, changes nothing; each kind of
+drift is named by the plan and repaired exactly by the tasks it runs. A drift check of a converged
+account is the plan alone: a few AWS calls and not one write. A plan answers the same whether its
+action plugin runs it in the controller (the usual way) or it runs as a module."""
 
 import collections
 import json
@@ -20,13 +20,21 @@ AWS_TASKS = {
     "Remove inline policies of the automation role that the rollout did not write", "Ensure the notification document",
     "Ensure the ACCESS_KEYS_ROTATED rule", "Ensure the automatic remediation",
 }
+CENTRAL_PLAN_TASK = "Check the account and find whether the topic or the key differ"
+KEY_TASK = "Ensure the customer-managed key that encrypts the topic"
+TOPIC_TASK = "Ensure the encrypted notification topic"
+CENTRAL_AWS_TASKS = {"Assume the execution role in the account", KEY_TASK, TOPIC_TASK}
 # AWS Config records only with a delivery channel: a recording recorder's channel is not read.
 READ_ACTION_PREFIXES = ("Describe", "Get", "List")
 MAX_CALLS_PER_ACCOUNT = 12
 
 
-def plans(run):
-    return {host: result["changes"] for task, host, result in run.results() if task == PLAN_TASK and not result.get("skipped")}
+def plans(run, task_name=PLAN_TASK):
+    return {host: result["changes"] for task, host, result in run.results() if task == task_name and not result.get("skipped")}
+
+
+def central_plan(run, estate):
+    return plans(run, CENTRAL_PLAN_TASK)[estate.host_name(CENTRAL)]
 
 
 def tasks_run(run, host):
@@ -42,6 +50,8 @@ def test_on_a_converged_estate_the_plan_is_empty_and_every_module_agrees(estate)
     for target in TARGETS:
         assert PLAN_TASK in tasks_run(check, estate.host_name(target))
         assert tasks_run(check, estate.host_name(target)) & AWS_TASKS == set()
+    assert central_plan(check, estate) == []
+    assert tasks_run(check, estate.host_name(CENTRAL)) & CENTRAL_AWS_TASKS == set()
     assert check.changed_tasks() == []
 
     converge = estate.run()
@@ -54,7 +64,38 @@ def test_on_a_converged_estate_the_plan_is_empty_and_every_module_agrees(estate)
     assert every_task.rc == 0, every_task
     assert AWS_TASKS - tasks_run(every_task, estate.host_name(TARGETS[0])) == {
         "Remove inline policies of the automation role that the rollout did not write"}
+    assert CENTRAL_AWS_TASKS <= tasks_run(every_task, estate.host_name(CENTRAL))
     assert every_task.changed_tasks() == []
+
+
+def test_central_drift_is_in_the_plan_and_the_converge_repairs_exactly_it(estate):
+    estate.write_inventory(settings={"aged_keys_subscriptions": [{"protocol": "email", "endpoint": "security@example.com"}]})
+    assert estate.run().rc == 0
+    central = estate.account(CENTRAL)
+    sns = central.client("sns")
+    sns.set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="DisplayName", AttributeValue="edited by hand")
+    sns.unsubscribe(SubscriptionArn=sns.list_subscriptions_by_topic(TopicArn=readback.topic_arn(CENTRAL))["Subscriptions"][0]["SubscriptionArn"])
+    central.client("kms").disable_key_rotation(KeyId=readback.kms_key(central)["metadata"]["KeyId"])
+
+    for run in (estate.run(check=True, diff=True), estate.run()):
+        assert run.rc == 0, run
+        assert central_plan(run, estate) == ["kms_key", "sns_topic"]
+        assert set(run.changed_tasks()) == {(KEY_TASK, estate.host_name(CENTRAL)), (TOPIC_TASK, estate.host_name(CENTRAL))}
+
+    readback.assert_central_converged(central, TARGETS)
+    found = readback.topic(central)
+    assert found["attributes"]["DisplayName"] != "edited by hand"
+    assert [s["Endpoint"] for s in found["subscriptions"]] == ["security@example.com"]
+    # Only the key's policy, with nothing else drifted: the plan names the key alone.
+    key_id = readback.kms_key(central)["metadata"]["KeyId"]
+    policy = readback.kms_key(central)["policy"]
+    policy["Statement"] = policy["Statement"][:1]
+    central.client("kms").put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))
+    repair = estate.run()
+    assert central_plan(repair, estate) == ["kms_key"]
+    assert repair.changed_tasks() == [(KEY_TASK, estate.host_name(CENTRAL))]
+    readback.assert_central_converged(central, TARGETS)
+    assert central_plan(estate.run(check=True), estate) == []
 
 
 def drift(estate):
@@ -132,22 +173,33 @@ def test_a_drift_check_of_a_converged_account_makes_few_calls_and_no_write(tmp_p
     assert [call for call in calls if not call["action"].startswith(READ_ACTION_PREFIXES + ("AssumeRole",))] == []
 
 
-# The target play of site.yml, with a task environment: the action plugin then runs the module.
-TARGET_PLAY_AS_MODULE = """
-- name: Set up the target accounts, the plan as a module
-  hosts: targets
+def play_as_module(hosts, role):
+    """A play of site.yml with a task environment: the action plugin then runs the plan's module."""
+    return """
+- name: The plan as a module
+  hosts: {0}
   gather_facts: false
   environment:
     CLOUDSEC_AGED_KEYS_TEST: module
   roles:
-    - role: cloudsec.aged_keys.target_account
-"""
+    - role: cloudsec.aged_keys.{1}
+""".format(hosts, role)
+
+
 # What a plan returns, beside what only a module's result carries (its invocation).
-PLAN_FIELDS = ("changes", "document_version", "resources", "config_recording", "account_id", "problems", "failed", "msg")
+PLAN_FIELDS = ("changes", "document_version", "resources", "config_recording", "account_id", "problems", "failed", "msg",
+               "key_arn", "key_tags", "topic_arn")
 
 
-def plan_results(run):
-    return {host: result for task, host, result in run.results() if task == PLAN_TASK and not result.get("skipped")}
+def plan_results(run, task_name=PLAN_TASK):
+    return {host: result for task, host, result in run.results() if task == task_name and not result.get("skipped")}
+
+
+def assert_same_plans(in_controller, in_module):
+    for host, result in in_controller.items():
+        # Only a module's result carries its invocation: the controller ran no module for the plan.
+        assert "invocation" not in result and "invocation" in in_module[host]
+        assert {f: result.get(f) for f in PLAN_FIELDS} == {f: in_module[host].get(f) for f in PLAN_FIELDS}, host
 
 
 def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp_path):
@@ -166,17 +218,29 @@ def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp
         "ConfigRuleName": readback.RULE_NAME, "Source": {"Owner": "AWS", "SourceIdentifier": "ACCESS_KEYS_ROTATED"},
         "InputParameters": json.dumps({"maxAccessKeyAge": "90"})})
     as_module = tmp_path / "plan_as_module.yml"
-    as_module.write_text(TARGET_PLAY_AS_MODULE)
+    as_module.write_text(play_as_module("targets", "target_account"))
 
     in_controller = plan_results(estate.run(check=True))
     in_module = plan_results(estate.run(str(as_module), check=True))
 
     assert sorted(in_controller) == sorted(in_module) == sorted(estate.host_name(t) for t in TARGETS)
-    for host, result in in_controller.items():
-        # Only a module's result carries its invocation: the controller ran no module for the plan.
-        assert "invocation" not in result and "invocation" in in_module[host]
-        assert {f: result.get(f) for f in PLAN_FIELDS} == {f: in_module[host].get(f) for f in PLAN_FIELDS}, host
+    assert_same_plans(in_controller, in_module)
     assert in_controller[estate.host_name(TARGETS[0])]["changes"] == ["automation_role", "remediation"]
     assert in_controller[estate.host_name(TARGETS[1])]["changes"] == []
     failure = in_controller[estate.host_name(TARGETS[2])]
     assert failure["failed"] and "AWS Config rule" in failure["msg"] and readback.RULE_NAME in failure["msg"], failure
+
+
+def test_the_central_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp_path):
+    assert estate.run().rc == 0
+    central = estate.account(CENTRAL)
+    central.client("sns").set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="DisplayName", AttributeValue="edited")
+    as_module = tmp_path / "central_plan_as_module.yml"
+    as_module.write_text(play_as_module("central", "central_account"))
+
+    in_controller = plan_results(estate.run(check=True), CENTRAL_PLAN_TASK)
+    in_module = plan_results(estate.run(str(as_module), check=True), CENTRAL_PLAN_TASK)
+    assert sorted(in_controller) == sorted(in_module) == [estate.host_name(CENTRAL)]
+    assert_same_plans(in_controller, in_module)
+    assert in_controller[estate.host_name(CENTRAL)]["changes"] == ["sns_topic"]
+    assert in_controller[estate.host_name(CENTRAL)]["key_arn"] == readback.kms_key(central)["metadata"]["Arn"]

@@ -11,7 +11,6 @@ from unittest.mock import MagicMock
 import pytest
 
 from ansible_collections.cloudsec.aged_keys.plugins.action import target_account_plan as action
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_plan
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
 from ansible_collections.cloudsec.aged_keys.tests.unit.plugins.mocks import client_error
 

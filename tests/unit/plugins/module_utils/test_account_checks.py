@@ -200,3 +200,16 @@ def test_credentials_of_another_account_are_a_problem_before_anything_is_read():
     assert module_under_test.check_account(reader, "111111111111", problems) == "999999999999"
     assert len(problems) == 1 and "act in AWS account 999999999999, not in account 111111111111" in problems[0]
     assert module_under_test.check_account(reader, "999999999999", []) == "999999999999"
+
+
+def test_check_described_gives_a_result_per_resource_and_every_problem():
+    ownership = Ownership("111111111111:eu-west-1:topic")
+    ours = {"ManagedBy": "cloudsec.aged_keys"}
+    described = {"sns_topic": {"tags": ours}, "kms_alias": {"tags": {"Team": "other"}}, "iam_role": None, "config_rule": False}
+    names = {"sns_topic": "topic", "kms_alias": "alias/keys", "iam_role": "role", "config_rule": "rule"}
+    problems = []
+    results = module_under_test.check_described(
+        described, names, lambda kind, resource: {"arn": "arn:" + kind, "tags": resource["tags"], "reserved_by": None}, ownership, problems)
+    assert [(r["type"], r["exists"], r["owned"]) for r in results] == [
+        ("sns_topic", True, True), ("kms_alias", True, False), ("iam_role", False, None), ("config_rule", None, None)]
+    assert len(problems) == 1 and "alias/keys" in problems[0]

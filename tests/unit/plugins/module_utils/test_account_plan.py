@@ -107,4 +107,3 @@ def test_found_of_gives_what_the_ownership_checks_expect():
     assert plan.found_of("iam_role", role) == {"arn": "arn:role", "tags": OURS, "reserved_by": None, "inline_policies": ["notify"]}
     assert plan.found_of("ssm_document", document(owner="Amazon"))["reserved_by"].startswith("AWS")
     assert plan.found_of("config_rule", rule(created_by="securityhub.amazonaws.com"))["reserved_by"].startswith("the service securityhub")
-    assert plan.found_of("config_rule", None) is None

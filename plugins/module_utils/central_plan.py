@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudsec.aged_keys contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The plan of the central account: check it, read its topic and key, and name the ones that differ.
+
+The topic is compared by the sns_topic module's own functions (module_utils/sns_topic.py, in check
+mode); the key by the checks amazon.aws.kms_key makes (kms.key_differs). Run by module_utils/plans.py
+for the central_account_plan module and its action plugin.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns_topic
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.account_plan import ACCOUNT_ID_PATTERN
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
+
+# The services a plan reads, in the order it first calls them.
+SERVICES = ("sts", "kms", "sns")
+KEY = "kms_key"
+TOPIC = "sns_topic"
+# The topic options the plan does not take: it plans the topic present, with the account's ownership options.
+_NOT_TOPIC_OPTIONS = ("state",) + tuple(OWNERSHIP_ARGUMENT_SPEC)
+
+
+def topic_argument_spec():
+    return dict((name, spec) for name, spec in sns_topic.argument_spec().items() if name not in _NOT_TOPIC_OPTIONS)
+
+
+def argument_spec():
+    return dict(
+        account_id=dict(type="str", required=True),
+        assume_role=plans.ASSUME_ROLE_SPEC,
+        # A KMS key's options, not key material.
+        key=dict(type="dict", required=True, no_log=False, options=dict(
+            alias=dict(type="str", required=True), description=dict(type="str", required=True),
+            policy=dict(type="dict", required=True), enable_key_rotation=dict(type="bool", default=True))),
+        # Checked against sns_topic's own options by param_problems, so they are documented once, there.
+        topic=dict(type="dict", required=True),
+        adopt=OWNERSHIP_ARGUMENT_SPEC["adopt"],
+        deployment_id=OWNERSHIP_ARGUMENT_SPEC["deployment_id"],
+    )
+
+
+def param_problems(params, region):
+    """Every problem of the options, and the topic's options as the sns_topic module takes them (None when invalid)."""
+    validation = ArgumentSpecValidator(topic_argument_spec()).validate(params["topic"])
+    problems = ["topic: {0}".format(message) for message in validation.error_messages]
+    topic = None
+    if not problems:
+        topic = dict(validation.validated_parameters, state="present", adopt=params["adopt"], deployment_id=params["deployment_id"])
+        # With the deployment id, which the key shares.
+        problems.extend(sns_topic.validate_params(topic))
+    if not ACCOUNT_ID_PATTERN.match(params["account_id"]):
+        problems.append("account_id must be a 12-digit AWS account id, got '{0}'.".format(params["account_id"]))
+    if not params["key"]["alias"].strip():
+        problems.append("key.alias must not be empty.")
+    if not region:
+        problems.append("No AWS region: set the region option (or AWS_REGION) to the region of the topic.")
+    return problems, topic
+
+
+def secret_endpoints(params):
+    """The topic's HTTP/S endpoints given in the options: a module must not show them in its invocation."""
+    subscriptions = (params["topic"] or {}).get("subscriptions") or []
+    return [subscription.get("endpoint") for subscription in subscriptions
+            if isinstance(subscription, dict) and sns.endpoint_is_secret(subscription.get("protocol"))]
+
+
+def describe(reader, topic_arn, params, problems):
+    """The aliased key and the topic (None when missing), or False when one could not be read (a problem says why)."""
+    alias, name = kms.qualified_alias_name(params["key"]["alias"]), params["topic"]["name"]
+    readers = [
+        ("kms_alias", "kms", alias, lambda: kms.describe_aliased_key(reader.client("kms"), alias)),
+        ("sns_topic", "sns", name, lambda: sns_topic.describe_topic(reader.client("sns"), topic_arn)),
+    ]
+    described = {}
+    for kind, service, resource_name, read in readers:
+        purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], resource_name)
+        looked_up, resource = account_checks.call_or_note_denial(problems, service, purpose, read)
+        described[kind] = resource if looked_up else False
+    return described
+
+
+def found_of(kind, resource):
+    """A described resource in the form account_checks expects of a look-up."""
+    if kind == "kms_alias":
+        key = resource["key"]
+        return preflight.kms_alias_found(resource["alias"], key["tags"] if key else {})
+    return preflight.topic_found(resource["arn"], resource["tags"])
+
+
+def key_tags(aliased, ownership):
+    """The tags the kms_key task sets: the ownership tags, and the adopted mark on a key that was not ours."""
+    key = aliased["key"] if aliased else None
+    return ownership.tags_of_new_resource(None) if key is None else ownership.wanted_tags(key["tags"], {})
+
+
+def plan_changes(reader, described, topic_arn, params, topic_params, tags_of_key):
+    wanted = params["key"]
+    key = described["kms_alias"]["key"] if described["kms_alias"] else None
+    changes = [KEY] if kms.key_differs(key, wanted["description"], wanted["policy"], wanted["enable_key_rotation"], tags_of_key) else []
+    # In check mode the module's functions only compare: no call is made.
+    topic_changed = sns_topic.ensure_present(reader.client("sns"), described["sns_topic"], topic_arn, topic_params, True)[0]
+    return changes + ([TOPIC] if topic_changed else [])
+
+
+def plan(reader, params, region, topic_params, warn):
+    """Check the central account and plan its topic and key; returns the result, or raises PlanFailure with every problem."""
+    problems = []
+    result = dict(changed=False, changes=[], resources=[], problems=problems, key_arn=None, key_tags={}, topic_arn=None)
+    result["account_id"] = account_checks.check_account(reader, params["account_id"], problems)
+    if problems:
+        # Everything else would describe the wrong account.
+        raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
+
+    identity = reader.identity()
+    result["topic_arn"] = sns.topic_arn(identity["partition"], region, identity["account"], params["topic"]["name"])
+    ownership = Ownership.from_params(params)
+    described = describe(reader, result["topic_arn"], params, problems)
+    names = {"kms_alias": kms.qualified_alias_name(params["key"]["alias"]), "sns_topic": params["topic"]["name"]}
+    result["resources"] = account_checks.check_described(described, names, found_of, ownership, problems)
+    if problems:
+        raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
+
+    aliased = described["kms_alias"]
+    result["key_arn"] = aliased["key"]["arn"] if aliased and aliased["key"] else None
+    result["key_tags"] = key_tags(aliased, ownership)
+    result["changes"] = plan_changes(reader, described, result["topic_arn"], params, topic_params, result["key_tags"])
+    return result
