@@ -6,7 +6,8 @@
 
 ``report`` gathers what ``target_account``'s ``report`` entry point registered on every host
 (the JSON report); ``report_rows`` flattens its users into one row each; ``report_table`` and
-``report_csv`` print those rows. Their documentation is in the YAML files beside this one.
+``report_csv`` print those rows; ``report_summary`` counts them (report_html.py draws the HTML
+report from it). Their documentation is in the YAML files beside this one.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -51,17 +52,18 @@ def account_result(host_vars):
 
 
 def report(hosts, hostvars):
-    """Accounts (rule and counts) and users of the hosts that read their account, by host name."""
-    accounts, users = [], []
+    """Accounts (rule and counts) and users of the hosts that read their account, and the hosts that did not, by host name."""
+    accounts, users, unread = [], [], []
     for host in sorted(hosts):
         result = account_result(hostvars[host])
         if result is None:
+            unread.append({"host": host, "account_id": hostvars[host].get("account_id")})
             continue
         account_id = hostvars[host].get("account_id")
         accounts.append({"host": host, "account_id": account_id, "rule": result["rule"], "counts": result.get("counts")})
         # Users carry their host and account, so that each entry stands on its own in the JSON.
         users.extend(dict(user, host=host, account_id=account_id) for user in result.get("resources") or [])
-    return {"accounts": accounts, "users": users}
+    return {"accounts": accounts, "users": users, "unread_accounts": unread}
 
 
 # ---------------------------------------------------------------- rows
@@ -112,7 +114,7 @@ def report_rows(data):
     return [report_row(user) for user in data.get("users") or []]
 
 
-# ---------------------------------------------------------------- table
+# ---------------------------------------------------------------- summary
 
 
 def unexempt(rows):
@@ -124,11 +126,49 @@ def total(accounts, kind):
     return sum((account.get("counts") or {}).get(kind) or 0 for account in accounts)
 
 
-def summary_line(accounts, rows):
-    without_rule = ", ".join(account["host"] for account in accounts if not (account.get("rule") or {}).get("exists"))
-    return (
-        "{0} accounts reported; {1} non-compliant users ({2} not exempt), {3} compliant; accounts without the rule: {4}".format(
-            len(accounts), total(accounts, "non_compliant"), len(unexempt(rows)), total(accounts, "compliant"), without_rule or "none"))
+def exemption_state(user):
+    """Why a user is exempt, or not: a remediation exception wins over the tag; a reminder pause is no exemption."""
+    exception = user.get("exception") or {}
+    if exception and not exception.get("reminder_pause"):
+        return "exempt_by_exception"
+    if (user.get("notification") or {}).get("event") == "exempt":
+        return "exempt_by_tag"
+    return "reminder_pause" if exception else "not_exempt"
+
+
+def tally(values):
+    """{value: how often}, by value."""
+    counted = {}
+    for value in values:
+        counted[value] = counted.get(value, 0) + 1
+    return dict(sorted(counted.items()))
+
+
+def report_summary(data):
+    """The report in numbers: accounts, users, and the non-compliant users' remediation and exemption states."""
+    accounts, users = data.get("accounts") or [], data.get("users") or []
+    non_compliant = [user for user in users if user.get("compliance") == "NON_COMPLIANT"]
+    return {
+        "accounts": len(accounts),
+        "accounts_without_rule": [account["host"] for account in accounts if not (account.get("rule") or {}).get("exists")],
+        "unread_accounts": [account["host"] for account in data.get("unread_accounts") or []],
+        "users": len(users),
+        "compliant": total(accounts, "compliant"),
+        "non_compliant": total(accounts, "non_compliant"),
+        "non_compliant_unexempt": len(unexempt(report_rows(data))),
+        "exempt": len([user for user in non_compliant if user.get("exempt")]),
+        "remediation_states": tally((user.get("remediation") or {}).get("state") or "none" for user in non_compliant),
+        "exemption_states": tally(exemption_state(user) for user in non_compliant),
+    }
+
+
+# ---------------------------------------------------------------- table
+
+
+def summary_line(summary):
+    return "{0} accounts reported; {1} non-compliant users ({2} not exempt), {3} compliant; accounts without the rule: {4}".format(
+        summary["accounts"], summary["non_compliant"], summary["non_compliant_unexempt"], summary["compliant"],
+        ", ".join(summary["accounts_without_rule"]) or "none")
 
 
 def table_line(row):
@@ -139,7 +179,7 @@ def table_line(row):
 
 def report_table(data):
     rows = report_rows(data)
-    return [summary_line(data.get("accounts") or [], rows), TABLE_LINE.format(*TABLE_HEADER)] + [table_line(row) for row in rows]
+    return [summary_line(report_summary(data)), TABLE_LINE.format(*TABLE_HEADER)] + [table_line(row) for row in rows]
 
 
 # ---------------------------------------------------------------- CSV
@@ -166,4 +206,5 @@ class FilterModule(object):
             "report_rows": report_rows,
             "report_table": report_table,
             "report_csv": report_csv,
+            "report_summary": report_summary,
         }

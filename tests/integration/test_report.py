@@ -1,14 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/report.yml after a rollout and an evaluation: the written report matches what
-AWS Config and IAM say when read back with boto3, and the alarm option fails exactly the
-accounts with a non-compliant user that has no remediation exception."""
+"""playbooks/report.yml after a rollout and an evaluation: the written report (JSON, CSV, HTML)
+and the summary it publishes with set_stats match what AWS Config and IAM say when read back
+with boto3, and the alarm option fails exactly the accounts with a non-compliant user that has
+no remediation exception."""
 
+import collections
 import csv
 import json
 import os
 from unittest import mock
 
+import html_page
 import pytest
 import readback
 import rehearsal
@@ -87,14 +90,49 @@ def users_by_name(report, account_id):
     return {user["user_name"]: user for user in report["users"] if user["account_id"] == account_id}
 
 
+def assert_html_report_matches_aws(html_path, evaluated, report):
+    """The HTML page's summary, charts and table against boto3's read-back (and the JSON report where only it knows)."""
+    root = html_page.Page(html_path.read_text(encoding="utf-8")).root
+    aws = {target: read_back(evaluated.account(target)) for target in TARGETS}
+    remediation_states = collections.Counter(user["remediation"][0] if user["remediation"] else "none"
+                                             for users in aws.values() for user in users.values())
+    non_compliant = sum(len(users) for users in aws.values())
+
+    assert html_page.summary_numbers(root) == {
+        "accounts": len(TARGETS) + 1, "accounts_without_rule": 1, "unread_accounts": 0, "users": len(report["users"]),
+        "non_compliant": non_compliant, "non_compliant_unexempt": 1, "exempt": non_compliant - 1,
+        "compliant": sum(account["counts"]["compliant"] for account in report["accounts"]),
+    }
+    assert root.find("p", data_key="accounts_without_rule").text() == "Accounts without the rule: " + evaluated.host_name(NOT_ROLLED_OUT)
+    assert sorted(html_page.chart_bars(root, "chart-non-compliant")) == sorted(
+        [(evaluated.host_name(target), len(users)) for target, users in aws.items()] + [(evaluated.host_name(NOT_ROLLED_OUT), 0)])
+    assert dict(html_page.chart_bars(root, "chart-remediation")) == remediation_states
+    assert sorted((row[0], row[2], row[5], row[6]) for row in html_page.table_rows(root)) == sorted(
+        (target, user["user_name"], user["remediation"][0] if user["remediation"] else "-",
+         (user["remediation"][1] or "") if user["remediation"] else "")
+        for target, users in aws.items() for user in users.values())
+    return html_page.summary_numbers(root), remediation_states
+
+
+def assert_published_summary(run, html_numbers, remediation_states, evaluated):
+    """What set_stats published (the json callback's global custom stats) is the page's summary."""
+    summary = run.data["global_custom_stats"]["aged_keys_report_summary"]
+    assert {key: len(value) if isinstance(value, list) else value for key, value in summary.items()
+            if key in html_numbers} == html_numbers
+    assert summary["accounts_without_rule"] == [evaluated.host_name(NOT_ROLLED_OUT)] and summary["unread_accounts"] == []
+    assert summary["remediation_states"] == remediation_states
+    assert sum(summary["exemption_states"].values()) == summary["non_compliant"]
+
+
 def failed_hosts(run):
     return sorted(host for task, host, dummy in run.failures() if task.startswith("Fail every account"))
 
 
 def test_the_report_matches_aws_and_the_alarm_fails_accounts_with_unexcepted_users(evaluated, tmp_path):
-    json_path, csv_path = tmp_path / "report.json", tmp_path / "report.csv"
+    json_path, csv_path, html_path = tmp_path / "report.json", tmp_path / "report.csv", tmp_path / "report.html"
     run = evaluated.run(REPORT, extra_vars={"aged_keys_report_path": str(json_path), "aged_keys_report_csv_path": str(csv_path),
-                                            "aged_keys_report_fail_on_non_compliant": True})
+                                            "aged_keys_report_html_path": str(html_path), "aged_keys_report_fail_on_non_compliant": True},
+                        env={"ANSIBLE_SHOW_CUSTOM_STATS": "true"})
 
     assert run.rc != 0
     # TARGETS[1]'s user failed every attempt, so AWS Config placed a remediation exception: the
@@ -128,6 +166,10 @@ def test_the_report_matches_aws_and_the_alarm_fails_accounts_with_unexcepted_use
     assert sorted((row["account_id"], row["user_name"], row["remediation_state"], row["exception_message"]) for row in rows) == sorted(
         (user["account_id"], user["user_name"], user["remediation"]["state"] if user["remediation"] else "",
          user["exception"]["message"] if user["exception"] else "") for user in report["users"])
+
+    html_numbers, remediation_states = assert_html_report_matches_aws(html_path, evaluated, report)
+    assert_published_summary(run, html_numbers, remediation_states, evaluated)
+    assert report["unread_accounts"] == []
 
 
 def test_the_alarm_passes_when_only_excepted_users_remain_and_covers_only_the_limited_accounts(evaluated, tmp_path):

@@ -63,6 +63,7 @@ def test_report_gathers_the_hosts_that_read_their_account_in_host_order():
         "accounts": [{"host": "a", "account_id": "111", "rule": {"name": "rule", "exists": False}, "counts": {"compliant": 1, "non_compliant": 0}},
                      {"host": "b", "account_id": "222", "rule": {"name": "rule", "exists": True}, "counts": {"compliant": 1, "non_compliant": 1}}],
         "users": [{"resource_id": "AIDA2", "user_name": "x", "host": "b", "account_id": "222"}],
+        "unread_accounts": [{"host": "c", "account_id": "333"}, {"host": "d", "account_id": "444"}],
     }
 
 
@@ -124,6 +125,37 @@ def test_missing_fields_are_empty_text_too():
 
 def test_no_users_no_rows():
     assert filters.report_rows({"accounts": [], "users": []}) == []
+
+
+# ---------------------------------------------------------------- summary
+
+
+def test_the_summary_counts_accounts_users_and_the_states_of_non_compliant_users():
+    data = {
+        "accounts": [account("account-a", compliant=3, non_compliant=5), account("account-b", exists=False)],
+        "users": [
+            user(remediation={"state": "SUCCEEDED"}, exception={"message": "cloudsec.aged_keys reminder: notified", "reminder_pause": True}),
+            user(remediation={"state": "FAILED"}, exception={"message": "Leaves on Friday", "reminder_pause": False}, exempt=True),
+            user(remediation={"state": "SUCCEEDED"}, notification=notification("exempt", exempt_until="2026-12-31"), exempt=True),
+            user(remediation={"state": None}),
+            user(),
+            user(name="fresh", compliance="COMPLIANT", exception={"message": "Not counted", "reminder_pause": False}, exempt=True),
+        ],
+        "unread_accounts": [{"host": "account-c", "account_id": "333"}],
+    }
+
+    assert filters.report_summary(data) == {
+        "accounts": 2, "accounts_without_rule": ["account-b"], "unread_accounts": ["account-c"], "users": 6,
+        "compliant": 3, "non_compliant": 5, "non_compliant_unexempt": 3, "exempt": 2,
+        "remediation_states": {"FAILED": 1, "SUCCEEDED": 2, "none": 2},
+        "exemption_states": {"exempt_by_exception": 1, "exempt_by_tag": 1, "not_exempt": 2, "reminder_pause": 1},
+    }
+
+
+def test_the_summary_of_an_empty_report_or_one_from_before_unread_accounts_were_listed():
+    assert filters.report_summary({"accounts": [], "users": []}) == {
+        "accounts": 0, "accounts_without_rule": [], "unread_accounts": [], "users": 0, "compliant": 0, "non_compliant": 0,
+        "non_compliant_unexempt": 0, "exempt": 0, "remediation_states": {}, "exemption_states": {}}
 
 
 # ---------------------------------------------------------------- table
@@ -194,4 +226,4 @@ def test_a_csv_without_users_is_its_header():
 
 
 def test_the_filters_are_offered_under_their_documented_names():
-    assert sorted(filters.FilterModule().filters()) == ["report", "report_csv", "report_rows", "report_table"]
+    assert sorted(filters.FilterModule().filters()) == ["report", "report_csv", "report_rows", "report_summary", "report_table"]
