@@ -2,6 +2,7 @@
 #   make demo   run the rollout against the local AWS emulator
 #   make test   unit, integration, sanity and lint checks, and the release checks
 #   make docs   the docsite, in .build/docs/build/html
+#   make release VERSION=x.y.z   version, changelog, tarball, proven by installing it
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +18,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: venv release-venv demo test units integration sanity lint changelog docs-lint docs dist \
-	release-check benchmark benchmark-1000 clean
+	release-check release benchmark benchmark-1000 clean
 
 venv: $(INSTALLED) $(COLLECTION_LINK)
 
@@ -81,6 +82,10 @@ dist: venv
 # What Ansible Galaxy checks when the tarball is uploaded, and the docs linter.
 release-check: docs-lint dist
 	$(RELEASE_TOOLS) python tests/release/galaxy_import.py $(DIST)/cloudsec-aged_keys-*.tar.gz
+
+# make release VERSION=x.y.z (tests/release/release.sh): commits nothing.
+release: venv
+	VENV=$(VENV) tests/release/release.sh "$(VERSION)"
 
 benchmark: venv
 	$(BIN)/python benchmarks/run.py
