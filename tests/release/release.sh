@@ -4,8 +4,9 @@
 #
 # `make release VERSION=x.y.z`: prepares release x.y.z of the collection in this checkout.
 #
-# 1. Refuses a VERSION that is not x.y.z or not newer than galaxy.yml's, and a checkout with
-#    uncommitted changes (the tarball is built from the files of the work tree).
+# 1. Refuses a VERSION that is not x.y.z, not newer than the last release or older than
+#    galaxy.yml's version, and a checkout with uncommitted changes (the tarball is built from
+#    the files of the work tree).
 # 2. Sets galaxy.yml's version and runs `antsibull-changelog release` (CHANGELOG.rst and
 #    changelogs/changelog.yaml get the release; its fragments are removed).
 # 3. Builds the tarball into .build/dist.
@@ -41,8 +42,22 @@ current="$(sed -n 's/^version: *//p' galaxy.yml)"
 if [ "$(grep -c '^version:' galaxy.yml)" != 1 ] || [ -z "$current" ]; then
     fail "galaxy.yml must hold exactly one top-level 'version:' line"
 fi
-if ! "$bin/python" -c 'import sys; from packaging.version import Version; sys.exit(Version(sys.argv[1]) <= Version(sys.argv[2]))' "$version" "$current"; then
-    fail "VERSION $version is not newer than galaxy.yml's version $current"
+# Newer than every release in the changelog, and not older than galaxy.yml's version (which
+# may be the first release's, not yet released).
+if ! problem="$("$bin/python" - "$version" "$current" changelogs/changelog.yaml 2>&1 <<'PYTHON'
+import sys
+import yaml
+from packaging.version import Version
+version, current, changelog = Version(sys.argv[1]), Version(sys.argv[2]), sys.argv[3]
+with open(changelog, encoding="utf-8") as stream:
+    released = sorted(Version(v) for v in (yaml.safe_load(stream).get("releases") or {}))
+if released and version <= released[-1]:
+    sys.exit(f"VERSION {version} is not newer than the latest release in {changelog}, {released[-1]}")
+if version < current:
+    sys.exit(f"VERSION {version} is older than galaxy.yml's version {current}")
+PYTHON
+)"; then
+    fail "$problem"
 fi
 if [ -n "$(git status --porcelain)" ]; then
     git status --short >&2
