@@ -24,6 +24,8 @@ cd "$repo_root"
 venv="${VENV:-.venv}"
 case "$venv" in /*) ;; *) venv="$repo_root/$venv" ;; esac
 bin="$venv/bin"
+# antsibull-changelog runs ansible-doc to list the release's new plugins.
+export PATH="$bin:$PATH"
 version="${1:-}"
 
 fail() {
@@ -87,7 +89,6 @@ installed_version="$("$bin/python" -c 'import json, sys; print(json.load(open(sy
     cd "$install_dir"
     unset ANSIBLE_CONFIG
     export ANSIBLE_COLLECTIONS_PATH="$install_dir"
-    export PATH="$bin:$PATH"
     found="$(ansible-doc --type module cloudsec.aged_keys.config_rule --json | "$bin/python" -c 'import json, sys; print(json.load(sys.stdin)["cloudsec.aged_keys.config_rule"]["doc"]["filename"])')"
     case "$found" in
         "$installed"/*) ;;
