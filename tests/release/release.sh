@@ -81,14 +81,15 @@ tarball=".build/dist/cloudsec-aged_keys-$version.tar.gz"
 install_dir="$repo_root/.build/release-install"
 rm -rf "$install_dir"
 mkdir -p "$install_dir"
-"$bin/ansible-galaxy" collection install --offline --no-deps --collections-path "$install_dir" "$tarball"
 installed="$install_dir/ansible_collections/cloudsec/aged_keys"
-installed_version="$("$bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' "$installed/MANIFEST.json")"
-[ "$installed_version" = "$version" ] || fail "the installed collection is version $installed_version, not $version"
+tarball="$repo_root/$tarball"
 (
     cd "$install_dir"
     unset ANSIBLE_CONFIG
     export ANSIBLE_COLLECTIONS_PATH="$install_dir"
+    ansible-galaxy collection install --offline --no-deps --collections-path "$install_dir" "$tarball"
+    installed_version="$("$bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' "$installed/MANIFEST.json")"
+    [ "$installed_version" = "$version" ] || fail "the installed collection is version $installed_version, not $version"
     found="$(ansible-doc --type module cloudsec.aged_keys.config_rule --json | "$bin/python" -c 'import json, sys; print(json.load(sys.stdin)["cloudsec.aged_keys.config_rule"]["doc"]["filename"])')"
     case "$found" in
         "$installed"/*) ;;
@@ -98,6 +99,6 @@ installed_version="$("$bin/python" -c 'import json, sys; print(json.load(open(sy
 )
 
 echo
-echo "release.sh: cloudsec.aged_keys $version is ready in $tarball (installed and validated from it)."
+echo "release.sh: cloudsec.aged_keys $version is ready in ${tarball#"$repo_root/"} (installed and validated from it)."
 echo "Review and commit galaxy.yml, CHANGELOG.rst and changelogs/, tag $version, then publish:"
-echo "  ansible-galaxy collection publish $tarball"
+echo "  ansible-galaxy collection publish ${tarball#"$repo_root/"}"
