@@ -1,16 +1,24 @@
 # cloudsec.aged_keys — developer and CI entry points.
 #   make demo   run the rollout against the local AWS emulator
-#   make test   unit, integration, sanity and lint checks
+#   make test   unit, integration, sanity and lint checks, and the release checks
+#   make docs   the docsite, in .build/docs/build/html
+#   make release VERSION=x.y.z   version, changelog, tarball, proven by installing it
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 COLLECTION_LINK := .build/collections/ansible_collections/cloudsec/aged_keys
 PYTEST := $(BIN)/python -m pytest
+# Docs and release tools, in a venv of their own (tests/release-requirements.txt says why).
+RELEASE_VENV := .build/release-venv
+RELEASE_INSTALLED := $(RELEASE_VENV)/.installed
+RELEASE_TOOLS := VENV=$(VENV) RELEASE_VENV=$(RELEASE_VENV) tests/release/tools.sh
+DIST := .build/dist
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv demo test units integration sanity lint changelog benchmark benchmark-1000 clean
+.PHONY: venv release-venv demo test units integration sanity lint changelog docs-lint docs dist \
+	release-check release benchmark benchmark-1000 clean
 
 venv: $(INSTALLED) $(COLLECTION_LINK)
 
@@ -28,7 +36,15 @@ $(COLLECTION_LINK):
 demo: venv
 	$(BIN)/python demo/run.py
 
-test: units integration sanity lint changelog
+$(RELEASE_INSTALLED): tests/release-requirements.txt tests/release-constraints.txt
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RELEASE_VENV)/bin/python -m pip install --quiet -c tests/release-constraints.txt -r tests/release-requirements.txt
+	touch $@
+
+release-venv: $(RELEASE_INSTALLED)
+
+test: units integration sanity lint changelog release-check
 
 units: venv
 	$(PYTEST) tests/unit -q -n 2
@@ -49,6 +65,27 @@ lint: venv
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
+
+# The documentation of every plugin and role, as the Ansible docsite renders it.
+docs-lint: venv release-venv
+	$(RELEASE_TOOLS) antsibull-docs lint-collection-docs --plugin-docs \
+		--validate-collection-refs dependent --disallow-unknown-collection-refs .
+
+docs: venv release-venv
+	$(RELEASE_TOOLS) tests/release/docs.sh
+
+# The release artifact of the checkout as it is: .build/dist/cloudsec-aged_keys-<version>.tar.gz
+dist: venv
+	rm -rf $(DIST)
+	$(BIN)/ansible-galaxy collection build --output-path $(DIST) .
+
+# What Ansible Galaxy checks when the tarball is uploaded, and the docs linter.
+release-check: docs-lint dist
+	$(RELEASE_TOOLS) python tests/release/galaxy_import.py $(DIST)/cloudsec-aged_keys-*.tar.gz
+
+# make release VERSION=x.y.z (tests/release/release.sh): commits nothing.
+release: venv
+	VENV=$(VENV) tests/release/release.sh "$(VERSION)"
 
 benchmark: venv
 	$(BIN)/python benchmarks/run.py

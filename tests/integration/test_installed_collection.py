@@ -23,11 +23,11 @@ BIN = os.path.dirname(sys.executable)
 # What a user's checkout may hold besides the collection: none of it belongs in the artifact.
 CHECKOUT_CLUTTER = ["venv/lib/python3.11/site-packages/big.py", "env/bin/python", ".tox/py311/log.txt",
                     "plugins/modules/__pycache__/sns_topic.cpython-311.pyc", ".pytest_cache/v/cache/nodeids",
-                    ".mypy_cache/3.11/x.json", "tests/unit/.pytest_cache/README.md"]
+                    ".mypy_cache/3.11/x.json", "tests/unit/.pytest_cache/README.md", "inventory/hosts.yml"]
+# The checkout's ansible.cfg, Makefile, .gitignore and demo stay out (galaxy.yml's build_ignore).
 COLLECTION_CONTENT = {"MANIFEST.json", "FILES.json", "README.md", "galaxy.yml", "meta", "plugins", "roles", "playbooks",
                       "docs", "changelogs", "tests", "site.yml", "inventory.example", "inventory.organization.example",
-                      "demo", "requirements.txt", "requirements.yml", "execution-environment.yml", "Makefile", "ansible.cfg",
-                      ".ansible-lint", ".gitignore"}
+                      "requirements.txt", "requirements.yml", "execution-environment.yml", ".ansible-lint"}
 MAX_ARTIFACT_BYTES = 1024 * 1024
 
 
