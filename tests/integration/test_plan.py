@@ -86,15 +86,24 @@ def test_central_drift_is_in_the_plan_and_the_converge_repairs_exactly_it(estate
     found = readback.topic(central)
     assert found["attributes"]["DisplayName"] != "edited by hand"
     assert [s["Endpoint"] for s in found["subscriptions"]] == ["security@example.com"]
-    # Only the key's policy, with nothing else drifted: the plan names the key alone.
+    # Each kind of key drift alone: the plan names the key, and only its task changes it back.
+    kms = central.client("kms")
     key_id = readback.kms_key(central)["metadata"]["KeyId"]
+    description = readback.kms_key(central)["metadata"]["Description"]
     policy = readback.kms_key(central)["policy"]
-    policy["Statement"] = policy["Statement"][:1]
-    central.client("kms").put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))
-    repair = estate.run()
-    assert central_plan(repair, estate) == ["kms_key"]
-    assert repair.changed_tasks() == [(KEY_TASK, estate.host_name(CENTRAL))]
-    readback.assert_central_converged(central, TARGETS)
+    key_drifts = {
+        "policy": lambda: kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(dict(policy, Statement=policy["Statement"][:1]))),
+        "description": lambda: kms.update_key_description(KeyId=key_id, Description="edited by hand"),
+        "disabled": lambda: kms.disable_key(KeyId=key_id),
+        "deployment tag": lambda: kms.untag_resource(KeyId=key_id, TagKeys=[readback.DEPLOYMENT_TAG_KEY]),
+    }
+    for kind, make_drift in key_drifts.items():
+        make_drift()
+        repair = estate.run()
+        assert central_plan(repair, estate) == ["kms_key"], kind
+        assert repair.changed_tasks() == [(KEY_TASK, estate.host_name(CENTRAL))], kind
+        readback.assert_central_converged(central, TARGETS)
+        assert readback.kms_key(central)["metadata"]["Description"] == description, kind
     assert central_plan(estate.run(check=True), estate) == []
 
 
