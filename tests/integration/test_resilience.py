@@ -206,7 +206,9 @@ def test_a_failure_in_the_central_account_does_not_stop_the_targets_and_fails_th
     assert run.rc != 0
     assert {host for _task, host, _msg in run.failures()} == {estate.host_name(CENTRAL)}, run.failures()
     [final] = [message for task, _host, message in run.failures() if task == "Fail the central account if it could not be set up"]
-    assert "could not be set up: Report a failure to assume the execution role: Cannot assume role" in final
+    # The central account's plan assumes the role itself and says how to fix the refusal.
+    assert "could not be set up: Check the account and find whether the topic or the key differ: Cannot assume role" in final
+    assert "playbooks/bootstrap.yml" in final and "not authorized to perform: sts:AssumeRole" in final
     for target in TARGETS:
         readback.assert_target_converged(estate.account(target), CENTRAL)
     readback.assert_central_empty(estate.account(CENTRAL))
