@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 try:
     import botocore
 except ImportError:
@@ -25,6 +27,9 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import prefligh
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import DEPLOYMENT_TAG_KEY
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import is_adopted
+
+
+ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
 
 class AwsReader(object):
@@ -134,6 +139,23 @@ def resource_problem(kind, name, found, ownership):
         return "{label} '{name}' belongs to {owner} and cannot be managed by cloudsec.aged_keys: choose another name.".format(
             label=label, name=name, owner=found["reserved_by"])
     return ownership.problem(label, dict(found, name=name))
+
+
+def account_id_problem(account_id):
+    if ACCOUNT_ID_PATTERN.match(account_id or ""):
+        return None
+    return "account_id must be a 12-digit AWS account id, got '{0}'.".format(account_id)
+
+
+def describe_each(problems, readers):
+    """Run each reader, (kind, service, name, read); returns {kind: resource (None when missing), or False when
+    it could not be read}, each denied read noted as a problem."""
+    described = {}
+    for kind, service, name, read in readers:
+        purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
+        looked_up, resource = call_or_note_denial(problems, service, purpose, read)
+        described[kind] = resource if looked_up else False
+    return described
 
 
 def check_described(described, names, found_of, ownership, problems):

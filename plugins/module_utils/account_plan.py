@@ -14,8 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config_rules
@@ -28,7 +26,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import deployment_id_problem
 
-ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 DOCUMENT = "document"
 RULE = "config_rule"
 REMEDIATION = "remediation"
@@ -54,18 +51,12 @@ def found_of(kind, resource):
 
 def describe(reader, params, problems):
     """Each resource of the account (None when missing), or False when it could not be read (a problem says why)."""
-    readers = [
-        ("iam_role", "iam", params["automation_role"]["name"], lambda client, name: iam.describe_role_state(
-            client, name, params["automation_role"]["policy_name"])),
-        ("ssm_document", "ssm", params["document"]["name"], lambda client, name: ssm.describe_document_state(client, name, False)),
-        ("config_rule", "config", params["config_rule"]["name"], config.describe_config_rule),
-    ]
-    described = {}
-    for kind, service, name, read in readers:
-        purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
-        looked_up, resource = account_checks.call_or_note_denial(problems, service, purpose, read, reader.client(service), name)
-        described[kind] = resource if looked_up else False
-    return described
+    role, document, rule = params["automation_role"], params["document"]["name"], params["config_rule"]["name"]
+    return account_checks.describe_each(problems, [
+        ("iam_role", "iam", role["name"], lambda: iam.describe_role_state(reader.client("iam"), role["name"], role["policy_name"])),
+        ("ssm_document", "ssm", document, lambda: ssm.describe_document_state(reader.client("ssm"), document, False)),
+        ("config_rule", "config", rule, lambda: config.describe_config_rule(reader.client("config"), rule)),
+    ])
 
 
 # ---------------------------------------------------------------- compare
@@ -120,10 +111,7 @@ def plan_changes(reader, described, params, content, ownership):
 
 def param_problems(params, region):
     """Every problem of the options, and the document's desired content as data (None when it has one)."""
-    problems = []
-    if not ACCOUNT_ID_PATTERN.match(params["account_id"]):
-        problems.append("account_id must be a 12-digit AWS account id, got '{0}'.".format(params["account_id"]))
-    problems.append(deployment_id_problem(params["deployment_id"]))
+    problems = [account_checks.account_id_problem(params["account_id"]), deployment_id_problem(params["deployment_id"])]
     content = None
     try:
         content = ssm.parse_document_content(params["document"]["content"])

@@ -21,7 +21,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import plans
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import preflight
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns_topic
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.account_plan import ACCOUNT_ID_PATTERN
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 
@@ -61,13 +60,12 @@ def param_problems(params, region):
         topic = dict(validation.validated_parameters, state="present", adopt=params["adopt"], deployment_id=params["deployment_id"])
         # With the deployment id, which the key shares.
         problems.extend(sns_topic.validate_params(topic))
-    if not ACCOUNT_ID_PATTERN.match(params["account_id"]):
-        problems.append("account_id must be a 12-digit AWS account id, got '{0}'.".format(params["account_id"]))
+    problems.append(account_checks.account_id_problem(params["account_id"]))
     if not params["key"]["alias"].strip():
         problems.append("key.alias must not be empty.")
     if not region:
         problems.append("No AWS region: set the region option (or AWS_REGION) to the region of the topic.")
-    return problems, topic
+    return [problem for problem in problems if problem], topic
 
 
 def secret_endpoints(params):
@@ -77,19 +75,12 @@ def secret_endpoints(params):
             if isinstance(subscription, dict) and sns.endpoint_is_secret(subscription.get("protocol"))]
 
 
-def describe(reader, topic_arn, params, problems):
+def describe(reader, topic_arn, names, problems):
     """The aliased key and the topic (None when missing), or False when one could not be read (a problem says why)."""
-    alias, name = kms.qualified_alias_name(params["key"]["alias"]), params["topic"]["name"]
-    readers = [
-        ("kms_alias", "kms", alias, lambda: kms.describe_aliased_key(reader.client("kms"), alias)),
-        ("sns_topic", "sns", name, lambda: sns_topic.describe_topic(reader.client("sns"), topic_arn)),
-    ]
-    described = {}
-    for kind, service, resource_name, read in readers:
-        purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], resource_name)
-        looked_up, resource = account_checks.call_or_note_denial(problems, service, purpose, read)
-        described[kind] = resource if looked_up else False
-    return described
+    return account_checks.describe_each(problems, [
+        ("kms_alias", "kms", names["kms_alias"], lambda: kms.describe_aliased_key(reader.client("kms"), names["kms_alias"])),
+        ("sns_topic", "sns", names["sns_topic"], lambda: sns_topic.describe_topic(reader.client("sns"), topic_arn)),
+    ])
 
 
 def found_of(kind, resource):
@@ -100,18 +91,16 @@ def found_of(kind, resource):
     return preflight.topic_found(resource["arn"], resource["tags"])
 
 
-def key_tags(aliased, ownership):
+def key_tags(key, ownership):
     """The tags the kms_key task sets: the ownership tags, and the adopted mark on a key that was not ours."""
-    key = aliased["key"] if aliased else None
     return ownership.tags_of_new_resource(None) if key is None else ownership.wanted_tags(key["tags"], {})
 
 
-def plan_changes(reader, described, topic_arn, params, topic_params, tags_of_key):
+def plan_changes(reader, key, topic, topic_arn, params, topic_params, tags_of_key):
     wanted = params["key"]
-    key = described["kms_alias"]["key"] if described["kms_alias"] else None
     changes = [KEY] if kms.key_differs(key, wanted["description"], wanted["policy"], wanted["enable_key_rotation"], tags_of_key) else []
     # In check mode the module's functions only compare: no call is made.
-    topic_changed = sns_topic.ensure_present(reader.client("sns"), described["sns_topic"], topic_arn, topic_params, True)[0]
+    topic_changed = sns_topic.ensure_present(reader.client("sns"), topic, topic_arn, topic_params, True)[0]
     return changes + ([TOPIC] if topic_changed else [])
 
 
@@ -127,14 +116,15 @@ def plan(reader, params, region, topic_params, warn):
     identity = reader.identity()
     result["topic_arn"] = sns.topic_arn(identity["partition"], region, identity["account"], params["topic"]["name"])
     ownership = Ownership.from_params(params)
-    described = describe(reader, result["topic_arn"], params, problems)
     names = {"kms_alias": kms.qualified_alias_name(params["key"]["alias"]), "sns_topic": params["topic"]["name"]}
+    described = describe(reader, result["topic_arn"], names, problems)
     result["resources"] = account_checks.check_described(described, names, found_of, ownership, problems)
     if problems:
         raise plans.PlanFailure(account_checks.failure_message(region, problems), result)
 
-    aliased = described["kms_alias"]
-    result["key_arn"] = aliased["key"]["arn"] if aliased and aliased["key"] else None
-    result["key_tags"] = key_tags(aliased, ownership)
-    result["changes"] = plan_changes(reader, described, result["topic_arn"], params, topic_params, result["key_tags"])
+    # An alias without a key of its own (or no alias) plans a new key.
+    key = (described["kms_alias"] or {}).get("key")
+    result["key_arn"] = key["arn"] if key else None
+    result["key_tags"] = key_tags(key, ownership)
+    result["changes"] = plan_changes(reader, key, described["sns_topic"], result["topic_arn"], params, topic_params, result["key_tags"])
     return result

@@ -265,8 +265,6 @@ problems:
       'aws configservice start-configuration-recorder --configuration-recorder-name default --region eu-west-1'.
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -283,7 +281,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership impor
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.retries import aws_client
 
 RESOURCE_TYPES = list(preflight.RESOURCE_SERVICES)
-ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
 
 def validate_params(module):
@@ -291,8 +288,9 @@ def validate_params(module):
         if not resource["name"].strip():
             module.fail_json(msg="resources: every entry needs a non-empty name (got an empty name for type {0}).".format(resource["type"]))
     expected = module.params["account_id"]
-    if expected is not None and not ACCOUNT_ID_PATTERN.match(expected):
-        module.fail_json(msg="account_id must be a 12-digit AWS account id, got '{0}'.".format(expected))
+    problem = account_checks.account_id_problem(expected) if expected is not None else None
+    if problem:
+        module.fail_json(msg=problem)
     problem = deployment_id_problem(module.params["deployment_id"])
     if problem:
         module.fail_json(msg=problem)
