@@ -278,7 +278,8 @@ def test_an_exemption_tag_silences_the_user_until_its_date(emulator, until_days,
         assert received(sqs, queue_url) == []
         assert outputs(execution)["Event"] == ["exempt"] and outputs(execution)["ExemptUntil"] == [until]
         # The report shows an exempt user's aged keys with their ages too.
-        assert created_by_key(execution) == {key["AccessKeyId"]: key["CreateDate"] for key in target.iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+        listed = target.iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+        assert created_by_key(execution) == {key["AccessKeyId"]: key["CreateDate"] for key in listed}
     else:
         [envelope] = received(sqs, queue_url)
         expected = {"tag": "aged-keys-exempt-until", "value": until, "until": None, "ignored": f"the exemption ended on {until}"}
