@@ -204,19 +204,22 @@ def key_ages_note(data, histogram):
     """What the ages are, where the first bucket starts, and what the chart cannot count."""
     limits = age_limits(data.get("accounts") or [])
     sentences = [
-        "Age at report time: days from each key's creation to when the report read its account. Aged keys of the "
-        "non-compliant users, as the notification runbook's latest run about each user named them.",
-        "A key is aged after {0} days (aged_keys_max_access_key_age{1}).".format(
+        "Age at report time: days since the key's creation when the report read its account. Keys older than {0} days "
+        "(aged_keys_max_access_key_age{1}) that the runbook's latest run about each non-compliant user named.".format(
             limits[0], "; the accounts' limits differ: " + ", ".join(str(limit) for limit in limits) if len(limits) > 1 else ""),
     ]
     if histogram[UNKNOWN_AGE]:
-        sentences.append("{0} aged keys have no known age: the runbook run that named them was of an earlier version, "
-                         "which did not record creation dates; the next run about the user does.".format(histogram[UNKNOWN_AGE]))
+        sentences.append("Unknown: {0} named by a run of an earlier runbook version, which did not record creation dates."
+                         .format(keys(histogram[UNKNOWN_AGE])))
     unnamed = [user for user in data.get("users") or [] if user.get("compliance") == "NON_COMPLIANT" and not user.get("notification")]
     if unnamed:
-        sentences.append("{0} non-compliant users are not counted: no run of the runbook named their keys (a remediation "
-                         "exception, a failed or pending run).".format(len(unnamed)))
+        sentences.append("Not counted: the keys of {0} no run named (remediation exception, failed or pending run).".format(
+            "1 non-compliant user" if len(unnamed) == 1 else "{0} non-compliant users".format(len(unnamed))))
     return " ".join(sentences)
+
+
+def keys(count):
+    return "1 key" if count == 1 else "{0} keys".format(count)
 
 
 def key_ages_chart(data, summary):

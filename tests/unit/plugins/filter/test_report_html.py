@@ -89,10 +89,11 @@ def key_ages_note(root):
 
 def test_the_key_age_chart_says_what_the_ages_are_and_what_it_cannot_count():
     note = key_ages_note(page())
-    assert "Age at report time: days from each key's creation to when the report read its account." in note
-    assert "A key is aged after 90 days (aged_keys_max_access_key_age)." in note
-    assert "1 aged keys have no known age: the runbook run that named them was of an earlier version" in note
-    assert "1 non-compliant users are not counted: no run of the runbook named their keys" in note
+    assert note == (
+        "Age at report time: days since the key's creation when the report read its account. Keys older than 90 days "
+        "(aged_keys_max_access_key_age) that the runbook's latest run about each non-compliant user named. "
+        "Unknown: 1 key named by a run of an earlier runbook version, which did not record creation dates. "
+        "Not counted: the keys of 1 non-compliant user no run named (remediation exception, failed or pending run).")
     assert page().find("figure", id="chart-key-ages").find("figcaption").text() == "Ages of aged access keys, in days at report time"
 
 
@@ -102,8 +103,8 @@ def test_the_key_age_chart_starts_at_the_smallest_limit_and_names_the_others():
     root = page(data)
     assert chart_bars(root, "chart-key-ages") == [("60-179", 1), ("180-364", 0), ("365-729", 0), ("730+", 0)]
     note = key_ages_note(root)
-    assert "A key is aged after 60 days (aged_keys_max_access_key_age; the accounts' limits differ: 60, 120)." in note
-    assert "no known age" not in note and "not counted" not in note
+    assert "Keys older than 60 days (aged_keys_max_access_key_age; the accounts' limits differ: 60, 120)" in note
+    assert "Unknown" not in note and "Not counted" not in note
 
 
 def test_a_bar_shows_its_value_and_its_full_label_in_a_tooltip():
