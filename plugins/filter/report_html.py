@@ -210,16 +210,17 @@ def key_ages_note(data, histogram):
     ]
     if histogram[UNKNOWN_AGE]:
         sentences.append("Unknown: {0} named by a run of an earlier runbook version, which did not record creation dates."
-                         .format(keys(histogram[UNKNOWN_AGE])))
+                         .format(counted(histogram[UNKNOWN_AGE], "key")))
     unnamed = [user for user in data.get("users") or [] if user.get("compliance") == "NON_COMPLIANT" and not user.get("notification")]
     if unnamed:
         sentences.append("Not counted: the keys of {0} no run named (remediation exception, failed or pending run).".format(
-            "1 non-compliant user" if len(unnamed) == 1 else "{0} non-compliant users".format(len(unnamed))))
+            counted(len(unnamed), "non-compliant user")))
     return " ".join(sentences)
 
 
-def keys(count):
-    return "1 key" if count == 1 else "{0} keys".format(count)
+def counted(count, noun):
+    """"1 key", "2 keys"."""
+    return "{0} {1}{2}".format(count, noun, "" if count == 1 else "s")
 
 
 def key_ages_chart(data, summary):
