@@ -8,6 +8,9 @@
 (the JSON report); ``report_rows`` flattens its users into one row each; ``report_table`` and
 ``report_csv`` print those rows; ``report_summary`` counts them (report_html.py draws the HTML
 report from it). Their documentation is in the YAML files beside this one.
+
+Key ages are the ones config_rule_compliance_info counted when it read the account: the report's
+time, not the time of the runbook's run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,17 +21,28 @@ import csv
 from collections.abc import Mapping
 from io import StringIO
 
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import MAX_ACCESS_KEY_AGE_DEFAULT
+
 # What target_account's report entry point registers on each host.
 RESULT_VAR = "target_account_report"
+# The account's limit of key age (the rule's maxAccessKeyAge), as the rollout sets it.
+MAX_AGE_VAR = "aged_keys_max_access_key_age"
 
-# Console table: account, user, compliance, remediation, notification, exception.
-TABLE_LINE = "{0:<12}  {1:<32}  {2:<13}  {3:<11}  {4:<48}  {5}"
-TABLE_HEADER = ("ACCOUNT", "USER", "COMPLIANCE", "REMEDIATION", "NOTIFICATION", "EXCEPTION")
+# Buckets of the key-age histogram: the first starts at the accounts' limit (the smallest, where they
+# differ), the others at these ages in days (half a year, a year, two years) above it.
+AGE_BUCKET_STARTS = (180, 365, 730)
+UNKNOWN_AGE = "unknown"
+
+# Console table: account, user, compliance, age of the oldest aged key, remediation, notification, exception.
+TABLE_LINE = "{0:<12}  {1:<32}  {2:<13}  {3:<10}  {4:<11}  {5:<48}  {6}"
+TABLE_HEADER = ("ACCOUNT", "USER", "COMPLIANCE", "OLDEST KEY", "REMEDIATION", "NOTIFICATION", "EXCEPTION")
 
 # CSV columns: who, what the runbook did about them, then AWS Config's remediation and exception.
 CSV_FIELDS = (
     "account_id", "host", "user_name", "resource_id", "compliance", "notification_event", "aged_keys",
-    "deactivation_date", "deactivated_keys", "exempt_until", "next_reminder", "remediation_state",
+    "aged_key_ages", "oldest_key_age_days", "deactivation_date", "deactivated_keys", "exempt_until", "next_reminder", "remediation_state",
     "remediation_error", "exception_message", "exception_expiration_time", "result_recorded_time",
 )
 
@@ -51,8 +65,16 @@ def account_result(host_vars):
     return result if isinstance(result, Mapping) and "rule" in result else None
 
 
+def max_access_key_age(host, host_vars):
+    value = host_vars.get(MAX_AGE_VAR, MAX_ACCESS_KEY_AGE_DEFAULT)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise AnsibleFilterError("{0} of {1} must be a number of days, got '{2}'.".format(MAX_AGE_VAR, host, value))
+
+
 def report(hosts, hostvars):
-    """Accounts (rule and counts) and users of the hosts that read their account, and the hosts that did not, by host name."""
+    """Accounts (rule, counts, key age limit) and users of the hosts that read their account, and the hosts that did not, by host name."""
     accounts, users, unread = [], [], []
     for host in sorted(hosts):
         result = account_result(hostvars[host])
@@ -60,7 +82,8 @@ def report(hosts, hostvars):
             unread.append({"host": host, "account_id": hostvars[host].get("account_id")})
             continue
         account_id = hostvars[host].get("account_id")
-        accounts.append({"host": host, "account_id": account_id, "rule": result["rule"], "counts": result.get("counts")})
+        accounts.append({"host": host, "account_id": account_id, "rule": result["rule"], "counts": result.get("counts"),
+                         "max_access_key_age": max_access_key_age(host, hostvars[host])})
         # Users carry their host and account, so that each entry stands on its own in the JSON.
         users.extend(dict(user, host=host, account_id=account_id) for user in result.get("resources") or [])
     return {"accounts": accounts, "users": users, "unread_accounts": unread}
@@ -83,11 +106,24 @@ def notification_status(notification):
     return {"aged-access-key": "notified", "rotated": "rotated"}.get(event, "-")
 
 
+def key_ages(notification):
+    """Ages in days of the aged keys the notification names, None where unknown (a run of an earlier runbook)."""
+    note = notification or {}
+    known = dict((key["access_key_id"], key.get("age_days")) for key in note.get("aged_key_ages") or [])
+    return [known.get(key_id) for key_id in note.get("aged_keys") or []]
+
+
+def oldest(ages):
+    """The largest known age, or None."""
+    return max((age for age in ages if age is not None), default=None)
+
+
 def report_row(user):
     """One flat row for a user of the report: every value is text, except exempt."""
     remediation = user.get("remediation") or {}
     exception = user.get("exception") or {}
     note = user.get("notification") or {}
+    ages = key_ages(note)
     return {
         "account_id": text(user.get("account_id")),
         "host": text(user.get("host")),
@@ -103,11 +139,20 @@ def report_row(user):
         "notification_event": text(note.get("event")),
         "exempt_until": text(note.get("exempt_until")),
         "aged_keys": " ".join(note.get("aged_keys") or []),
+        "aged_key_ages": " ".join(UNKNOWN_AGE if age is None else str(age) for age in ages),
+        "oldest_key_age_days": str(text(oldest(ages))),
         "deactivated_keys": " ".join(note.get("deactivated_keys") or []),
         "deactivation_date": text(note.get("deactivation_date")),
         "next_reminder": text(note.get("next_reminder")),
         "notification_status": notification_status(user.get("notification")),
     }
+
+
+def oldest_key_age(row):
+    """A row's oldest aged key in days; "unknown" when its keys were named without their ages; empty without aged keys."""
+    if row["oldest_key_age_days"] or not row["aged_key_ages"]:
+        return row["oldest_key_age_days"]
+    return UNKNOWN_AGE
 
 
 def report_rows(data):
@@ -144,6 +189,37 @@ def tally(values):
     return dict(sorted(counted.items()))
 
 
+def age_limits(accounts):
+    """The accounts' limits of key age, smallest first (where the histogram starts); the default without accounts."""
+    return sorted(set(account.get("max_access_key_age") or MAX_ACCESS_KEY_AGE_DEFAULT for account in accounts)) or [MAX_ACCESS_KEY_AGE_DEFAULT]
+
+
+def age_buckets(limit):
+    """(label, first day, first day of the next bucket or None) of the histogram, from the limit on."""
+    starts = [limit] + [start for start in AGE_BUCKET_STARTS if start > limit]
+    ends = starts[1:] + [None]
+    return [("{0}+".format(start) if end is None else "{0}-{1}".format(start, end - 1), start, end) for start, end in zip(starts, ends)]
+
+
+def key_age_histogram(accounts, non_compliant):
+    """Aged keys of the non-compliant users per age bucket; keys younger than the limit (it was raised since the run)
+    under "under <limit>" only when there are any; keys of unknown age under "unknown"."""
+    limit = age_limits(accounts)[0]
+    buckets = age_buckets(limit)
+    counted = dict((label, 0) for label, start, end in buckets)
+    counted[UNKNOWN_AGE] = 0
+    for user in non_compliant:
+        for age in key_ages(user.get("notification")):
+            if age is None:
+                label = UNKNOWN_AGE
+            elif age < limit:
+                label = "under {0}".format(limit)
+            else:
+                label = next(label for label, start, end in buckets if end is None or age < end)
+            counted[label] = counted.get(label, 0) + 1
+    return counted
+
+
 def report_summary(data):
     """The report in numbers: accounts, users, and the non-compliant users' remediation and exemption states."""
     accounts, users = data.get("accounts") or [], data.get("users") or []
@@ -159,6 +235,7 @@ def report_summary(data):
         "exempt": len([user for user in non_compliant if user.get("exempt")]),
         "remediation_states": tally((user.get("remediation") or {}).get("state") or "none" for user in non_compliant),
         "exemption_states": tally(exemption_state(user) for user in non_compliant),
+        "aged_key_ages": key_age_histogram(accounts, non_compliant),
     }
 
 
@@ -173,7 +250,9 @@ def summary_line(summary):
 
 def table_line(row):
     # A user AWS Config could not name is shown by its resource id.
+    age = oldest_key_age(row)
     return TABLE_LINE.format(row["account_id"], row["user_name"] or row["resource_id"], row["compliance"],
+                             age + " days" if row["oldest_key_age_days"] else age or "-",
                              row["remediation_state"] or "-", row["notification_status"], row["exception_message"] or "-")
 
 

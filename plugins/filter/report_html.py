@@ -18,9 +18,11 @@ import base64
 import hashlib
 from html import escape
 
+from ansible_collections.cloudsec.aged_keys.plugins.filter.report import UNKNOWN_AGE
+from ansible_collections.cloudsec.aged_keys.plugins.filter.report import age_limits
+from ansible_collections.cloudsec.aged_keys.plugins.filter.report import oldest_key_age
 from ansible_collections.cloudsec.aged_keys.plugins.filter.report import report_rows
 from ansible_collections.cloudsec.aged_keys.plugins.filter.report import report_summary
-from ansible_collections.cloudsec.aged_keys.plugins.filter.report import text
 
 TITLE = "Aged IAM access keys"
 
@@ -92,13 +94,9 @@ SUMMARY_NUMBERS = (
 TABLE_COLUMNS = (
     ("Account", "account_id"), ("Host", "host"), ("User", "user"), ("Compliance", "compliance"), ("Exempt", "exempt"),
     ("Remediation", "remediation_state"), ("Remediation error", "remediation_error"),
-    ("Notification", "notification_status"), ("Aged keys", "aged_keys"), ("Exception", "exception_message"),
+    ("Notification", "notification_status"), ("Aged keys", "aged_keys"), ("Oldest key age (days)", "oldest_key_age"),
+    ("Exception", "exception_message"),
 )
-
-AGES_NOTE = (
-    "Key ages are not part of the report: AWS Config's results and the notification runbook's outputs name the aged "
-    "keys, not their age (the notification message carries it). This chart counts the aged keys that the runbook's "
-    "latest run about each user named.")
 
 
 # ---------------------------------------------------------------- markup
@@ -202,21 +200,40 @@ def non_compliant_chart(data):
     return bar_chart("chart-non-compliant", "Non-compliant users per account", bars, note)
 
 
-def aged_keys_chart(data):
-    per_host = {}
-    for user in data.get("users") or []:
-        aged = len((user.get("notification") or {}).get("aged_keys") or [])
-        if aged:
-            host = text(user.get("host"))
-            per_host[host] = per_host.get(host, 0) + aged
-    bars, note = most(per_host.items())
-    return bar_chart("chart-aged-keys", "Aged access keys per account", bars, " ".join(filter(None, (AGES_NOTE, note))))
+def key_ages_note(data, histogram):
+    """What the ages are, where the first bucket starts, and what the chart cannot count."""
+    limits = age_limits(data.get("accounts") or [])
+    sentences = [
+        "Age at report time: days since the key's creation when the report read its account. Keys older than {0} days "
+        "(aged_keys_max_access_key_age{1}) that the runbook's latest run about each non-compliant user named.".format(
+            limits[0], "; the accounts' limits differ: " + ", ".join(str(limit) for limit in limits) if len(limits) > 1 else ""),
+    ]
+    if histogram[UNKNOWN_AGE]:
+        sentences.append("Unknown: {0} named by a run of an earlier runbook version, which did not record creation dates."
+                         .format(counted(histogram[UNKNOWN_AGE], "key")))
+    unnamed = [user for user in data.get("users") or [] if user.get("compliance") == "NON_COMPLIANT" and not user.get("notification")]
+    if unnamed:
+        sentences.append("Not counted: the keys of {0} no run named (remediation exception, failed or pending run).".format(
+            counted(len(unnamed), "non-compliant user")))
+    return " ".join(sentences)
+
+
+def counted(count, noun):
+    """"1 key", "2 keys"."""
+    return "{0} {1}{2}".format(count, noun, "" if count == 1 else "s")
+
+
+def key_ages_chart(data, summary):
+    """The histogram of the aged keys' ages; the bucket of unknown ages only when it has keys."""
+    histogram = summary["aged_key_ages"]
+    bars = [(label, count) for label, count in histogram.items() if label != UNKNOWN_AGE or count] if any(histogram.values()) else []
+    return bar_chart("chart-key-ages", "Ages of aged access keys, in days at report time", bars, key_ages_note(data, histogram))
 
 
 def charts_section(data, summary):
     return tag("section", tag("h2", "Charts") + tag("div", "".join((
         non_compliant_chart(data),
-        aged_keys_chart(data),
+        key_ages_chart(data, summary),
         bar_chart("chart-remediation", "Remediation of non-compliant users", in_order(summary["remediation_states"], REMEDIATION_ORDER)),
         bar_chart("chart-exemption", "Exemption of non-compliant users", in_order(summary["exemption_states"], EXEMPTION_LABELS, EXEMPTION_LABELS)),
     )), {"class": "charts"}), {"id": "charts"})
@@ -228,7 +245,7 @@ def charts_section(data, summary):
 def table_cells(row):
     """The row's cells in column order: the user by its resource id when AWS Config could not name it."""
     values = dict(row, user=row["user_name"] or row["resource_id"], exempt="yes" if row["exempt"] else "no",
-                  remediation_state=row["remediation_state"] or "-")
+                  remediation_state=row["remediation_state"] or "-", oldest_key_age=oldest_key_age(row))
     return [values[field] for heading, field in TABLE_COLUMNS]
 
 

@@ -29,6 +29,10 @@ ADOPTED_TAG_VALUE = "true"
 # default names the central account, the topic's region and its name.
 DEPLOYMENT_ID_FORMAT = "{account_id}:{region}:{topic_name}"
 
+# Days after which an active access key is aged: the rule's maxAccessKeyAge unless
+# aged_keys_max_access_key_age says otherwise (the report's age chart starts there too).
+MAX_ACCESS_KEY_AGE_DEFAULT = 90
+
 # AWS Config API Reference, ConfigRule.MaximumExecutionFrequency.
 EVALUATION_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 

@@ -46,7 +46,8 @@ options:
     description:
       - The collection's notification runbook (the remediation's SSM document). When set, each listed user gets
         RV(resources[].notification) - what the runbook's latest run about the user did (message event, exemption by
-        tag, aged, planned and deactivated keys, next reminder) - read from the outputs of its SSM Automation executions.
+        tag, aged keys and their ages, planned and deactivated keys, next reminder) - read from the outputs of its SSM
+        Automation executions.
       - One paginated C(ssm:DescribeAutomationExecutions) call for the account, only when a user is listed.
     type: str
     version_added: 0.1.0
@@ -204,6 +205,28 @@ resources:
           description: The active keys older than the limit, by access key id.
           type: list
           elements: str
+        aged_key_ages:
+          description:
+            - Each key of RV(resources[].notification.aged_keys), in that order, with its creation time and age.
+            - The runbook's output C(AgedKeyCreateDates) gives the creation times; a run of an earlier version of the
+              runbook, without that output, leaves them unknown.
+          type: list
+          elements: dict
+          contains:
+            access_key_id:
+              description: The access key id.
+              type: str
+              sample: AKIAEXAMPLE0123456789
+            created:
+              description: When the key was created (ISO 8601); V(null) when unknown.
+              type: str
+              sample: "2026-05-01T09:30:00Z"
+            age_days:
+              description:
+                - Age of the key in whole days when this module read the account (the report's time, not the run's);
+                  V(null) when unknown.
+              type: int
+              sample: 212
         deactivated_keys:
           description: The keys that run deactivated.
           type: list
@@ -268,11 +291,11 @@ def normalize_exception(exception):
             "reminder_pause": is_reminder_pause(exception.get("Message"))}
 
 
-def latest_notifications(executions):
-    """{resource id: what the newest run about that user did} from runbook executions, newest first."""
+def latest_notifications(executions, now):
+    """{resource id: what the newest run about that user did} from runbook executions, newest first; key ages at `now`."""
     notifications = {}
     for execution in executions:
-        outcome = outcome_from_outputs(execution.get("Outputs") or {})
+        outcome = outcome_from_outputs(execution.get("Outputs") or {}, now)
         if outcome is None or outcome["resource_id"] in notifications:
             continue
         outcome.update(time=iso_time(execution.get("ExecutionStartTime")), execution_id=execution.get("AutomationExecutionId"))
@@ -323,8 +346,9 @@ def read_notifications(ssm_client, document_name, window_days):
     """What the runbook's latest run about each user did, or None when not asked for."""
     if not document_name:
         return None
-    since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=window_days)
-    return latest_notifications(list_automation_executions(ssm_client, document_name, since))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    since = now - datetime.timedelta(days=window_days)
+    return latest_notifications(list_automation_executions(ssm_client, document_name, since), now)
 
 
 def build_report(client, name, include_compliant, resolve_names, read_notifications_of=None):

@@ -7,6 +7,7 @@ no remediation exception."""
 
 import collections
 import csv
+import datetime
 import json
 import os
 from unittest import mock
@@ -20,8 +21,11 @@ from conftest import TARGETS
 # Its module-scoped estate keeps the module's tests on one worker.
 pytestmark = pytest.mark.xdist_group("report")
 
-# An account of the inventory where nothing was rolled out yet.
+# An account of the inventory where nothing was rolled out yet; its limit of key age differs.
 NOT_ROLLED_OUT = "444455556666"
+NOT_ROLLED_OUT_LIMIT = 100
+# The limit of the other accounts: the collection's default.
+LIMIT = 90
 REPORT = "playbooks/report.yml"
 
 
@@ -40,7 +44,8 @@ def evaluated(rolled_out):
     rehearsal.create_user(third, "fresh", key_ages=[1])
     for account in (first, second, third):
         rehearsal.evaluate(account)
-    rolled_out.write_inventory(targets=TARGETS + [NOT_ROLLED_OUT])
+    rolled_out.write_inventory(targets=TARGETS + [NOT_ROLLED_OUT],
+                               host_vars={NOT_ROLLED_OUT: {"aged_keys_max_access_key_age": NOT_ROLLED_OUT_LIMIT}})
     return rolled_out
 
 
@@ -114,6 +119,44 @@ def assert_html_report_matches_aws(html_path, evaluated, report):
     return html_page.summary_numbers(root), remediation_states
 
 
+def aged_key_ages_from_iam(account, users):
+    """{access key id: (creation time, age in days)} of the active keys older than the limit that IAM lists for
+    the users whose notification succeeded: the keys the runbook named."""
+    iam = account.client("iam")
+    ages = {}
+    for user in users.values():
+        if user["remediation"] and user["remediation"][0] == "SUCCEEDED":
+            keys = {key["AccessKeyId"]: key["CreateDate"] for key in iam.list_access_keys(UserName=user["user_name"])["AccessKeyMetadata"]}
+            for key_id, (status, age) in rehearsal.access_keys(account, user["user_name"]).items():
+                if status == "Active" and age >= LIMIT:
+                    ages[key_id] = (keys[key_id], age)
+    return ages
+
+
+def assert_key_ages_match_iam(evaluated, report, csv_rows, root):
+    """The aged keys' ages in the JSON, the CSV and the HTML page are their ages in IAM when the report ran."""
+    iam = {}
+    for target in TARGETS:
+        iam.update(aged_key_ages_from_iam(evaluated.account(target), read_back(evaluated.account(target))))
+    reported_ages = {key["access_key_id"]: (key["created"], key["age_days"]) for user in report["users"]
+                     for key in (user["notification"] or {}).get("aged_key_ages") or []}
+    assert {key_id: (datetime.datetime.fromisoformat(created.replace("Z", "+00:00")), age) for key_id, (created, age) in reported_ages.items()} == iam
+    # The "aged" user's 120-day key is the one aged key whose notification went out.
+    assert sorted(age for created, age in iam.values()) == [120]
+    assert accounts_limits(report) == {evaluated.host_name(target): LIMIT for target in TARGETS} | {evaluated.host_name(NOT_ROLLED_OUT): NOT_ROLLED_OUT_LIMIT}
+
+    assert {row["user_name"]: row["oldest_key_age_days"] for row in csv_rows} == {"aged": "120", "break-glass": "", "unlucky": ""}
+    assert [(row[2], row[9]) for row in html_page.table_rows(root) if row[9]] == [("aged", "120")]
+    # The histogram starts at the smallest limit; the users no run named keys of (excepted, failed) are said to be left out.
+    assert html_page.chart_bars(root, "chart-key-ages") == [("90-179", 1), ("180-364", 0), ("365-729", 0), ("730+", 0)]
+    note = root.find("figure", id="chart-key-ages").find("p").text()
+    assert "the accounts' limits differ: 90, 100" in note and "Not counted: the keys of 2 non-compliant users no run named" in note
+
+
+def accounts_limits(report):
+    return {account["host"]: account["max_access_key_age"] for account in report["accounts"]}
+
+
 def assert_published_summary(run, html_numbers, remediation_states, evaluated):
     """What set_stats published (the json callback's global custom stats) is the page's summary."""
     summary = run.data["global_custom_stats"]["aged_keys_report_summary"]
@@ -121,6 +164,7 @@ def assert_published_summary(run, html_numbers, remediation_states, evaluated):
             if key in html_numbers} == html_numbers
     assert summary["accounts_without_rule"] == [evaluated.host_name(NOT_ROLLED_OUT)] and summary["unread_accounts"] == []
     assert summary["remediation_states"] == remediation_states
+    assert summary["aged_key_ages"] == {"90-179": 1, "180-364": 0, "365-729": 0, "730+": 0, "unknown": 0}
     assert sum(summary["exemption_states"].values()) == summary["non_compliant"]
 
 
@@ -168,6 +212,7 @@ def test_the_report_matches_aws_and_the_alarm_fails_accounts_with_unexcepted_use
          user["exception"]["message"] if user["exception"] else "") for user in report["users"])
 
     html_numbers, remediation_states = assert_html_report_matches_aws(html_path, evaluated, report)
+    assert_key_ages_match_iam(evaluated, report, rows, html_page.Page(html_path.read_text(encoding="utf-8")).root)
     assert_published_summary(run, html_numbers, remediation_states, evaluated)
     assert report["unread_accounts"] == []
 

@@ -220,6 +220,14 @@ def test_the_message_names_only_the_aged_key_and_leaves_the_others_untouched(emu
     assert envelope["Subject"] == f"Aged IAM access key: alice in {TARGET}"
     assert target.key_status() == {aged: "Active", fresh: "Active"}
     assert outputs(execution)["AgedKeys"] == [aged] and outputs(execution)["MessageId"] == [envelope["MessageId"]]
+    # For the compliance report: the aged key's creation time, as the message gives it.
+    assert outputs(execution)["AgedKeyCreateDates"] == [f"{aged}={key['created']}"]
+
+
+def created_by_key(execution):
+    """{access key id: creation time} of the runbook's AgedKeyCreateDates output."""
+    return {key_id: datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
+            for key_id, created in (value.split("=", 1) for value in outputs(execution)["AgedKeyCreateDates"])}
 
 
 def test_email_subscribers_get_text_naming_the_aged_key_and_the_untouched_one(emulator):
@@ -269,6 +277,9 @@ def test_an_exemption_tag_silences_the_user_until_its_date(emulator, until_days,
     if exempt:
         assert received(sqs, queue_url) == []
         assert outputs(execution)["Event"] == ["exempt"] and outputs(execution)["ExemptUntil"] == [until]
+        # The report shows an exempt user's aged keys with their ages too.
+        listed = target.iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+        assert created_by_key(execution) == {key["AccessKeyId"]: key["CreateDate"] for key in listed}
     else:
         [envelope] = received(sqs, queue_url)
         expected = {"tag": "aged-keys-exempt-until", "value": until, "until": None, "ignored": f"the exemption ended on {until}"}

@@ -22,14 +22,17 @@ def user(name="build-bot", host="account-a", account_id="111122223333", complian
                  "exception": None, "exempt": False, "notification": None}, **fields)
 
 
-def notified(*keys, event="aged-access-key", **fields):
+def notified(*keys, event="aged-access-key", ages=None, **fields):
+    """The runbook's latest run named these keys, with these ages in days (unknown without them: an earlier runbook)."""
     return dict({"event": event, "aged_keys": list(keys), "deactivated_keys": [], "deactivation_date": None,
-                 "exempt_until": None, "next_reminder": None}, **fields)
+                 "exempt_until": None, "next_reminder": None,
+                 "aged_key_ages": [{"access_key_id": key, "created": "2025-01-01T00:00:00Z", "age_days": age} for key, age in zip(keys, ages or [])]},
+                **fields)
 
 
-def account(host, account_id, compliant=0, non_compliant=0, exists=True):
+def account(host, account_id, compliant=0, non_compliant=0, exists=True, max_access_key_age=90):
     return {"host": host, "account_id": account_id, "rule": {"name": "rule", "exists": exists},
-            "counts": {"compliant": compliant, "non_compliant": non_compliant}}
+            "counts": {"compliant": compliant, "non_compliant": non_compliant}, "max_access_key_age": max_access_key_age}
 
 
 PAUSE = {"message": "cloudsec.aged_keys reminder: notified", "expiration_time": None, "reminder_pause": True}
@@ -38,10 +41,12 @@ REPORT = {
                  account("account-b", "222233334444", compliant=1, non_compliant=1),
                  account("account-c", "333344445555", exists=False)],
     "users": [
-        user("build-bot", remediation={"state": "SUCCEEDED", "error_message": None}, exception=PAUSE, notification=notified("AKIA1", "AKIA2")),
+        user("build-bot", remediation={"state": "SUCCEEDED", "error_message": None}, exception=PAUSE,
+             notification=notified("AKIA1", "AKIA2", ages=[95, 1000])),
         user("break-glass", exempt=True, exception={"message": "Break-glass user", "expiration_time": None, "reminder_pause": False}),
         user("etl", remediation={"state": "SUCCEEDED", "error_message": None}, exempt=True,
-             notification=notified("AKIA3", event="exempt", exempt_until="2026-12-31")),
+             notification=notified("AKIA3", event="exempt", exempt_until="2026-12-31", ages=[200])),
+        # Its latest run was of the runbook before it recorded creation dates.
         user("unlucky", host="account-b", account_id="222233334444", notification=notified("AKIA4"),
              remediation={"state": "FAILED", "error_message": "not authorized to perform: SNS:Publish"}),
     ],
@@ -72,11 +77,34 @@ def test_the_charts_bars_carry_their_values_and_are_scaled_to_the_largest():
     root = page()
     assert chart_bars(root, "chart-non-compliant") == [("account-a", 3), ("account-b", 1), ("account-c", 0)]
     assert bar_lengths(root, "chart-non-compliant") == [html_filter.BAR_LENGTH, round(html_filter.BAR_LENGTH / 3), 0]
-    assert chart_bars(root, "chart-aged-keys") == [("account-a", 3), ("account-b", 1)]
-    assert "Key ages are not part of the report" in root.find("figure", id="chart-aged-keys").find("p").text()
+    assert chart_bars(root, "chart-key-ages") == [("90-179", 1), ("180-364", 1), ("365-729", 0), ("730+", 1), ("unknown", 1)]
     assert chart_bars(root, "chart-remediation") == [("SUCCEEDED", 2), ("FAILED", 1), ("none", 1)]
     assert chart_bars(root, "chart-exemption") == [("not exempt", 1), ("reminder pause", 1), ("exempt by tag", 1),
                                                    ("exempt by exception", 1)]
+
+
+def key_ages_note(root):
+    return root.find("figure", id="chart-key-ages").find("p").text()
+
+
+def test_the_key_age_chart_says_what_the_ages_are_and_what_it_cannot_count():
+    note = key_ages_note(page())
+    assert note == (
+        "Age at report time: days since the key's creation when the report read its account. Keys older than 90 days "
+        "(aged_keys_max_access_key_age) that the runbook's latest run about each non-compliant user named. "
+        "Unknown: 1 key named by a run of an earlier runbook version, which did not record creation dates. "
+        "Not counted: the keys of 1 non-compliant user no run named (remediation exception, failed or pending run).")
+    assert page().find("figure", id="chart-key-ages").find("figcaption").text() == "Ages of aged access keys, in days at report time"
+
+
+def test_the_key_age_chart_starts_at_the_smallest_limit_and_names_the_others():
+    data = {"accounts": [account("account-a", "1", max_access_key_age=120), account("account-b", "2", max_access_key_age=60)],
+            "users": [user(notification=notified("AKIA1", ages=[61]))]}
+    root = page(data)
+    assert chart_bars(root, "chart-key-ages") == [("60-179", 1), ("180-364", 0), ("365-729", 0), ("730+", 0)]
+    note = key_ages_note(root)
+    assert "Keys older than 60 days (aged_keys_max_access_key_age; the accounts' limits differ: 60, 120)" in note
+    assert "Unknown" not in note and "Not counted" not in note
 
 
 def test_a_bar_shows_its_value_and_its_full_label_in_a_tooltip():
@@ -98,12 +126,12 @@ def test_the_table_has_a_row_per_user_and_highlights_the_unexempt():
     headings = [th.text() for th in root.find("table").find_all("th")]
     assert headings == [heading for heading, field in html_filter.TABLE_COLUMNS]
     assert table_rows(root) == [
-        ["111122223333", "account-a", "build-bot", "NON_COMPLIANT", "no", "SUCCEEDED", "", "notified", "AKIA1 AKIA2",
+        ["111122223333", "account-a", "build-bot", "NON_COMPLIANT", "no", "SUCCEEDED", "", "notified", "AKIA1 AKIA2", "1000",
          "cloudsec.aged_keys reminder: notified"],
-        ["111122223333", "account-a", "break-glass", "NON_COMPLIANT", "yes", "-", "", "-", "", "Break-glass user"],
-        ["111122223333", "account-a", "etl", "NON_COMPLIANT", "yes", "SUCCEEDED", "", "exempt until 2026-12-31", "AKIA3", ""],
+        ["111122223333", "account-a", "break-glass", "NON_COMPLIANT", "yes", "-", "", "-", "", "", "Break-glass user"],
+        ["111122223333", "account-a", "etl", "NON_COMPLIANT", "yes", "SUCCEEDED", "", "exempt until 2026-12-31", "AKIA3", "200", ""],
         ["222233334444", "account-b", "unlucky", "NON_COMPLIANT", "no", "FAILED", "not authorized to perform: SNS:Publish",
-         "notified", "AKIA4", ""],
+         "notified", "AKIA4", "unknown", ""],
     ]
     highlighted = [row.find_all("td")[2].text() for row in root.find("tbody").find_all("tr", **{"class": "unexempt"})]
     assert highlighted == ["build-bot", "unlucky"]
@@ -130,7 +158,7 @@ def test_hostile_names_and_messages_are_text_not_markup():
 
     assert len(root.find_all("script")) == 1 and not root.find_all("img")
     [row] = table_rows(root)
-    assert row[1] == row[2] == row[5] == row[6] == row[9] == HOSTILE
+    assert row[1] == row[2] == row[5] == row[6] == row[10] == HOSTILE
     assert chart_bars(root, "chart-non-compliant") == [(HOSTILE, 1)]
     assert chart_bars(root, "chart-remediation") == [(HOSTILE, 1)]
     assert root.find("p", data_key="unread_accounts").text() == "Accounts whose read failed: " + HOSTILE

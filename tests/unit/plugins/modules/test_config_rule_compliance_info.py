@@ -244,18 +244,24 @@ def test_the_latest_run_about_each_user_tells_what_the_runbook_did():
     later = first + datetime.timedelta(days=1)
     executions = [  # newest first, as list_automation_executions returns them
         runbook_execution("e3", later, Event="access-key-deactivated", ResourceId="AIDAONE", UserName="one", AgedKeys=["AKIA1"],
-                          DeactivatedKeys=["AKIA1"], DeactivationDate="", ExemptUntil="", NextReminder="2026-12-06T00:00:00Z", MessageId="m3"),
+                          AgedKeyCreateDates=["AKIA1=2026-01-01T12:00:00.123456Z"], DeactivatedKeys=["AKIA1"], DeactivationDate="",
+                          ExemptUntil="", NextReminder="2026-12-06T00:00:00Z", MessageId="m3"),
         runbook_execution("e2", later, Event="exempt", ResourceId="AIDATWO", UserName="two", AgedKeys=["AKIA2"], DeactivatedKeys=[],
                           ExemptUntil="2027-01-31", NextReminder="", MessageId=""),
         runbook_execution("e1", first, Event="aged-access-key", ResourceId="AIDAONE", UserName="one", AgedKeys=["AKIA1"], MessageId="m1"),
         {"AutomationExecutionId": "e0", "DocumentName": "notify", "ExecutionStartTime": first, "Outputs": {}},  # failed before deciding
     ]
-    found = info.latest_notifications(executions)
+    found = info.latest_notifications(executions, WHEN)
     assert sorted(found) == ["AIDAONE", "AIDATWO"]
-    assert found["AIDAONE"] == {"event": "access-key-deactivated", "user_name": "one", "aged_keys": ["AKIA1"], "deactivated_keys": ["AKIA1"],
+    assert found["AIDAONE"] == {"event": "access-key-deactivated", "user_name": "one", "aged_keys": ["AKIA1"],
+                                # Its age when the report reads it (WHEN), not when the runbook ran.
+                                "aged_key_ages": [{"access_key_id": "AKIA1", "created": "2026-01-01T12:00:00.123456Z", "age_days": 331}],
+                                "deactivated_keys": ["AKIA1"],
                                 "deactivation_date": None, "exempt_until": None, "next_reminder": "2026-12-06T00:00:00Z", "message_id": "m3",
                                 "time": later.isoformat(), "execution_id": "e3"}
     assert (found["AIDATWO"]["event"], found["AIDATWO"]["exempt_until"], found["AIDATWO"]["deactivated_keys"]) == ("exempt", "2027-01-31", [])
+    # A run of the runbook before it recorded creation dates: the key is named, its age unknown.
+    assert found["AIDATWO"]["aged_key_ages"] == [{"access_key_id": "AKIA2", "created": None, "age_days": None}]
 
 
 def test_reminder_pauses_are_told_apart_from_exemptions():
