@@ -3,11 +3,14 @@
 #   make test   unit, integration, sanity and lint checks, and the release checks
 #   make docs   the docsite, in .build/docs/build/html
 #   make release VERSION=x.y.z   version, changelog, tarball, proven by installing it
-PYTHON ?= python3
+# The primary set runs on this Python (tests/find-python.sh finds it, or make PYTHON=/path/to/it).
+PYTHON_VERSION := 3.12
+FIND_PYTHON = PYTHON="$(PYTHON)" tests/find-python.sh
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 COLLECTION_LINK := .build/collections/ansible_collections/cloudsec/aged_keys
+AWX_COLLECTION := .build/collections/ansible_collections/awx/awx
 PYTEST := $(BIN)/python -m pytest
 # Docs and release tools, in a venv of their own (tests/release-requirements.txt says why).
 RELEASE_VENV := .build/release-venv
@@ -17,13 +20,14 @@ DIST := .build/dist
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv release-venv demo test units integration sanity lint changelog docs-lint docs dist \
-	release-check release benchmark benchmark-1000 clean
+.PHONY: venv release-venv oldest-venv demo test units integration sanity lint changelog docs-lint docs \
+	dist release-check release oldest benchmark benchmark-1000 clean
 
-venv: $(INSTALLED) $(COLLECTION_LINK)
+venv: $(INSTALLED) $(COLLECTION_LINK) $(AWX_COLLECTION)
 
 $(INSTALLED): requirements.txt tests/requirements.txt tests/constraints.txt
-	$(PYTHON) -m venv $(VENV)
+	rm -rf $(VENV)
+	python="$$($(FIND_PYTHON) $(PYTHON_VERSION))" && "$$python" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c tests/constraints.txt -r tests/requirements.txt
 	touch $@
@@ -33,18 +37,31 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../../.. $@
 
+# awx.awx, for playbooks/awx_configure.yml and its tests. Ansible 14 no longer bundles it; its last
+# release (24.6.1) comes from the `ansible` package of the oldest set (tests/oldest/collections.txt),
+# which still did, so no Ansible Galaxy is needed.
+$(AWX_COLLECTION): tests/oldest/collections.txt tests/oldest/constraints.txt | $(INSTALLED)
+	rm -rf $@ .build/wheels
+	$(BIN)/python -m pip download --quiet --no-deps -c tests/oldest/constraints.txt \
+		-r tests/oldest/collections.txt -d .build/wheels
+	$(BIN)/python -c 'import sys, zipfile; wheel = zipfile.ZipFile(sys.argv[1]); \
+		wheel.extractall(sys.argv[2], [name for name in wheel.namelist() if name.startswith(sys.argv[3])])' \
+		.build/wheels/ansible-*.whl .build/collections ansible_collections/awx/awx/
+	rm -rf .build/wheels
+
 demo: venv
 	$(BIN)/python demo/run.py
 
 $(RELEASE_INSTALLED): tests/release-requirements.txt tests/release-constraints.txt
-	$(PYTHON) -m venv $(RELEASE_VENV)
+	rm -rf $(RELEASE_VENV)
+	python="$$($(FIND_PYTHON) $(PYTHON_VERSION))" && "$$python" -m venv $(RELEASE_VENV)
 	$(RELEASE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(RELEASE_VENV)/bin/python -m pip install --quiet -c tests/release-constraints.txt -r tests/release-requirements.txt
 	touch $@
 
 release-venv: $(RELEASE_INSTALLED)
 
-test: units integration sanity lint changelog release-check
+test: units integration sanity lint changelog release-check oldest
 
 units: venv
 	$(PYTEST) tests/unit -q -n 2
@@ -86,6 +103,28 @@ release-check: docs-lint dist
 # make release VERSION=x.y.z (tests/release/release.sh): commits nothing.
 release: venv
 	VENV=$(VENV) tests/release/release.sh "$(VERSION)"
+
+# The oldest set meta/runtime.yml claims (tests/oldest/requirements.txt): ansible-core 2.17 on
+# Python 3.11 runs the plugins' unit tests, ansible-test sanity and the rollout smoke tests
+# (check mode, converge, idempotence). The emulator's own unit tests do not use Ansible.
+OLDEST_PYTHON_VERSION := 3.11
+OLDEST_VENV := .build/oldest-venv
+OLDEST_INSTALLED := $(OLDEST_VENV)/.installed
+
+$(OLDEST_INSTALLED): tests/oldest/requirements.txt tests/oldest/collections.txt tests/oldest/constraints.txt
+	rm -rf $(OLDEST_VENV)
+	python="$$($(FIND_PYTHON) $(OLDEST_PYTHON_VERSION))" && "$$python" -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -c tests/oldest/constraints.txt -r tests/oldest/requirements.txt
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --no-deps -c tests/oldest/constraints.txt -r tests/oldest/collections.txt
+	touch $@
+
+oldest-venv: $(OLDEST_INSTALLED) $(COLLECTION_LINK)
+
+oldest: oldest-venv
+	$(OLDEST_VENV)/bin/python -m pytest tests/unit/plugins tests/unit/integration_tools -q -n 2
+	VENV=$(OLDEST_VENV) tests/sanity/run.sh
+	$(OLDEST_VENV)/bin/python -m pytest tests/integration -m smoke -q
 
 benchmark: venv
 	$(BIN)/python benchmarks/run.py

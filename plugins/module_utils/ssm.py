@@ -26,7 +26,6 @@ try:
 except ImportError:
     HAS_YAML = False
 
-from ansible.module_utils.six import string_types
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -105,7 +104,7 @@ def canonical_content(data):
 
 def parse_document_content(content):
     """Content option (dict, or JSON/YAML text) as canonical data. Raises ValueError saying what is wrong."""
-    if isinstance(content, string_types):
+    if isinstance(content, str):
         content = _parse_document_text(content)
     if not isinstance(content, dict):
         raise ValueError("content must be a mapping (the document's top-level object), got {0}.".format(type(content).__name__))

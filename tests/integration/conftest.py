@@ -9,6 +9,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from estate import AMBIENT_ACCOUNT, Emulator, Estate  # noqa: E402
 
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "smoke: the rollout's check mode, converge and idempotence, run by `make oldest` too")
+
+
 CENTRAL = "210987654321"
 # The last target uses the controller's ambient credentials (no role assumed).
 TARGETS = ["222233334444", "333344445555", AMBIENT_ACCOUNT]

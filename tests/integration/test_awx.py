@@ -8,6 +8,7 @@ execution environment's build context."""
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -144,6 +145,10 @@ def test_execution_environment_build_context_holds_the_requirements(tmp_path):
         pins = dict(line.split("==") for line in stream.read().splitlines() if "==" in line and not line.startswith("#"))
     containerfile = (context / "Containerfile").read_text()
     assert definition["images"]["base_image"]["name"] in containerfile
+    # The Python of the primary set, which these tests run on.
+    primary_python = "python{0}.{1}".format(*sys.version_info[:2])
+    assert definition["dependencies"]["python_interpreter"]["package_system"] == primary_python
+    assert definition["dependencies"]["python_interpreter"]["python_path"] == "/usr/bin/" + primary_python
     # ansible-core and the AWS SDK as pinned for the controller; ansible-runner as pinned for tests.
     assert "ansible-core=={0}".format(pins["ansible-core"]) in containerfile
     assert "ansible-runner==" in containerfile

@@ -5,6 +5,7 @@
 import json
 import re
 
+import pytest
 import readback
 from conftest import CENTRAL, TARGETS
 
@@ -28,6 +29,7 @@ def changed_by_host(run):
     return found
 
 
+@pytest.mark.smoke
 def test_check_mode_on_a_fresh_estate_predicts_everything_and_creates_nothing(estate):
     run = estate.run(check=True, diff=True)
     assert run.rc == 0, run
@@ -46,6 +48,7 @@ def test_check_mode_on_a_fresh_estate_predicts_everything_and_creates_nothing(es
         readback.assert_target_empty(estate.account(target))
 
 
+@pytest.mark.smoke
 def test_rollout_converges_every_account_and_a_second_run_changes_nothing(estate):
     first = estate.run()
     assert first.rc == 0, first

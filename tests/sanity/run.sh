@@ -10,7 +10,7 @@
 #
 # What it does:
 # 1. Copies the collection's files (git-tracked, plus untracked ones not ignored) to
-#    .build/sanity/ansible_collections/cloudsec/aged_keys. ansible-test needs the
+#    .build/sanity/<ansible-core version>/ansible_collections/cloudsec/aged_keys. ansible-test needs the
 #    collection under an ansible_collections/<namespace>/<name> directory and resolves
 #    symlinks of the working directory, so a link to the checkout does not work.
 # 2. Links amazon.aws and community.aws (bundled in the venv's `ansible` package) beside
@@ -25,9 +25,15 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
 
-venv_bin="$repo_root/.venv/bin"
-python_version=3.11
-collections_root="$repo_root/.build/sanity/ansible_collections"
+# VENV: the virtual environment whose ansible-core runs the tests (default .venv); the
+# tests run on its Python version.
+venv="${VENV:-.venv}"
+case "$venv" in /*) ;; *) venv="$repo_root/$venv" ;; esac
+venv_bin="$venv/bin"
+python_version="$("$venv_bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+# Each ansible-core version stages its own copy: ansible-test keeps venvs per copy.
+core_version="$("$venv_bin/python" -c 'from ansible.release import __version__; print(__version__)')"
+collections_root="$repo_root/.build/sanity/$core_version/ansible_collections"
 stage="$collections_root/cloudsec/aged_keys"
 site_collections="$("$venv_bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/ansible_collections"
 
@@ -72,7 +78,7 @@ if [ ! -e "$get_pip" ]; then
     cp tests/sanity/get_pip_standin.py "$get_pip"
 fi
 
-# 4. Run. Every sanity test of ansible-core 2.19 runs offline with --venv (its tools come
+# 4. Run. Every sanity test of ansible-core (2.17 to 2.21) runs offline with --venv (its tools come
 #    from PyPI into venvs under ~/.ansible/test/venv), so none is skipped with --skip-test.
 #    Two skip themselves with a warning when their program is missing:
 #    - the shell script check needs a `shellcheck` binary on PATH; .venv has one from the

@@ -313,8 +313,12 @@ def test_failed_start_undoes_what_the_run_created():
     assert "delete the delivery channel, then delete the configuration recorder" in error.message
 
 
-def test_failed_channel_undoes_only_the_recorder_and_reports_a_failed_undo_as_not_done():
+def test_failed_channel_undoes_only_the_recorder_and_reports_a_failed_undo_as_not_done(monkeypatch):
+    # The channel is retried while AWS may not yet see the bucket policy; the backoff is not waited for here.
+    sleeps = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
     client, error = create_failing(put_delivery_channel="InsufficientDeliveryPolicyException")
+    assert client.put_delivery_channel.call_count == len(sleeps) + 1 > 1
     client.delete_delivery_channel.assert_not_called()
     client.delete_configuration_recorder.assert_called_once_with(ConfigurationRecorderName=NAME, aws_retry=True)
     assert error.message.endswith("this run went on to delete the configuration recorder)")
