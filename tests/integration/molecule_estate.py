@@ -4,14 +4,14 @@
 
 Each scenario keeps its estate in Molecule's ephemeral directory:
 
-    estate.json            the emulator's process id and URL, the organisation and its accounts
+    estate.json              the emulator's process id and URL, the organisation and its accounts
     inventory/inventory.yml  the accounts as an inventory (Molecule passes inventory/ to every playbook)
-    aws_config             the emulator's URL as the default profile's endpoint_url (extensions/molecule/config.yml
-                           points AWS_CONFIG_FILE at it: the port is only known once the emulator runs)
+    aws_config               the emulator's URL as the default profile's endpoint_url (extensions/molecule/config.yml
+                             points AWS_CONFIG_FILE at it: the port is only known once the emulator runs)
 
     python tests/integration/molecule_estate.py create DIRECTORY [--targets N]
     python tests/integration/molecule_estate.py destroy DIRECTORY
-    python tests/integration/molecule_estate.py check-converged DIRECTORY
+    python tests/integration/molecule_estate.py check-converged DIRECTORY [--central] [--targets]
     python tests/integration/molecule_estate.py check-empty DIRECTORY
     python tests/integration/molecule_estate.py drift-config DIRECTORY
     python tests/integration/molecule_estate.py add-users DIRECTORY
@@ -44,7 +44,7 @@ REPORT_USERS = [("fresh", 10, {}), ("aged", 120, {"owner": "team-data"}), ("rota
 
 
 class EmulatorState:
-    """What `create` recorded in the ephemeral directory, or None."""
+    """What `create` recorded in the ephemeral directory (read() is None before and after)."""
 
     def __init__(self, directory):
         self.directory = directory
@@ -76,7 +76,7 @@ class RunningEmulator:
 
 def process_arguments(pid):
     """The command line of a live process, or None when it is gone (a zombie counts as gone)."""
-    completed = subprocess.run(["ps", "-o", "stat=,args=", "-p", str(pid)], capture_output=True, text=True, check=False)
+    completed = subprocess.run(["ps", "-ww", "-o", "stat=,args=", "-p", str(pid)], capture_output=True, text=True, check=False)
     line = completed.stdout.strip()
     if not line or line.startswith("Z"):
         return None
@@ -85,7 +85,10 @@ def process_arguments(pid):
 
 def is_emulator(arguments, port):
     """Only the server a create started is stopped, never a process that reuses its id."""
-    return bool(arguments) and SERVER in arguments and "--port {0}".format(port) in arguments
+    if not arguments or SERVER not in arguments:
+        return False
+    words = arguments.split()
+    return any(word == "--port" and following == str(port) for word, following in zip(words, words[1:]))
 
 
 def stop_emulator(recorded):
