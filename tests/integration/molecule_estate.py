@@ -9,7 +9,7 @@ Each scenario keeps its estate in Molecule's ephemeral directory:
     aws_config               the emulator's URL as the default profile's endpoint_url (extensions/molecule/config.yml
                              points AWS_CONFIG_FILE at it: the port is only known once the emulator runs)
 
-    python tests/integration/molecule_estate.py create DIRECTORY [--targets N]
+    python tests/integration/molecule_estate.py create DIRECTORY
     python tests/integration/molecule_estate.py destroy DIRECTORY
     python tests/integration/molecule_estate.py check-converged DIRECTORY [--central] [--targets]
     python tests/integration/molecule_estate.py check-empty DIRECTORY
@@ -37,7 +37,8 @@ STATE_FILE = "estate.json"
 AWS_CONFIG_FILE = "aws_config"
 # Molecule passes its inventory directory to every playbook it runs.
 INVENTORY_DIRECTORY = "inventory"
-CENTRAL_NAME = "security-tooling"
+# The organisation's accounts: the first is the central account, the others are target accounts.
+ACCOUNT_NAMES = ["security-tooling", "workloads"]
 STOP_SECONDS = 10
 # The users of the report scenario: (name, age of their only active key in days, tags).
 REPORT_USERS = [("fresh", 10, {}), ("aged", 120, {"owner": "team-data"}), ("rotating", 200, {})]
@@ -116,19 +117,18 @@ def destroy(directory):
     state.remove()
 
 
-def create(directory, target_count):
-    """Start an emulator, make an organisation with a central and `target_count` target accounts
-    whose AWS Config records IAM users, and write the inventory and the AWS configuration."""
+def create(directory):
+    """Start an emulator, make an organisation of ACCOUNT_NAMES whose target accounts' AWS Config
+    records IAM users, and write the inventory and the AWS configuration."""
     # An interrupted run may have left its emulator behind: this run replaces it.
     destroy(directory)
     # Left running on purpose, in a session of its own: `destroy` stops it, by the process id recorded below.
     emulator = Emulator(own_session=True).start()
     try:
         organizations = Account(emulator, AMBIENT_ACCOUNT, ORGANIZATIONS_REGION).client("organizations")
-        names = [CENTRAL_NAME] + ["workloads-{0}".format(number) for number in range(1, target_count + 1)]
-        accounts = create_organization(organizations, {}, root_accounts=names)["accounts"]
+        accounts = create_organization(organizations, {}, root_accounts=ACCOUNT_NAMES)["accounts"]
         organization_id = organizations.describe_organization()["Organization"]["Id"]
-        central, targets = accounts[CENTRAL_NAME], [accounts[name] for name in names[1:]]
+        central, targets = accounts[ACCOUNT_NAMES[0]], [accounts[name] for name in ACCOUNT_NAMES[1:]]
         os.makedirs(os.path.join(directory, INVENTORY_DIRECTORY), exist_ok=True)
         estate = Estate(emulator, os.path.join(directory, INVENTORY_DIRECTORY), central, targets,
                         settings={"aged_keys_organization_id": organization_id})
@@ -224,13 +224,25 @@ def check_report(directory, report_path):
     print("the report lists the non-compliant users AWS Config lists")
 
 
+# Each command with what it runs on the parsed arguments.
+COMMANDS = {
+    "create": lambda arguments: create(arguments.directory),
+    "destroy": lambda arguments: destroy(arguments.directory),
+    "check-converged": lambda arguments: check_converged(arguments.directory, arguments.central, arguments.targets),
+    "check-empty": lambda arguments: check_empty(arguments.directory),
+    "drift-config": lambda arguments: drift_config(arguments.directory),
+    "add-users": lambda arguments: add_users(arguments.directory),
+    "rotate-keys": lambda arguments: rotate_keys(arguments.directory, arguments.user_name),
+    "check-report": lambda arguments: check_report(arguments.directory, arguments.report),
+}
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("create", "destroy", "check-converged", "check-empty", "drift-config", "add-users", "rotate-keys", "check-report"):
+    for name in COMMANDS:
         command = commands.add_parser(name)
-        command.add_argument("directory", help="the scenario's ephemeral directory (MOLECULE_EPHEMERAL_DIRECTORY)")
-    commands.choices["create"].add_argument("--targets", type=int, default=1, help="number of target accounts (default 1)")
+        command.add_argument("directory", type=os.path.abspath, help="the scenario's ephemeral directory (MOLECULE_EPHEMERAL_DIRECTORY)")
     commands.choices["check-converged"].add_argument("--central", action="store_true", help="check the central account")
     commands.choices["check-converged"].add_argument("--targets", action="store_true", help="check every target account")
     commands.choices["rotate-keys"].add_argument("user_name")
@@ -240,23 +252,7 @@ def parse_arguments(argv):
 
 def main(argv=None):
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-    directory = os.path.abspath(arguments.directory)
-    if arguments.command == "create":
-        create(directory, arguments.targets)
-    elif arguments.command == "destroy":
-        destroy(directory)
-    elif arguments.command == "check-converged":
-        check_converged(directory, arguments.central, arguments.targets)
-    elif arguments.command == "check-empty":
-        check_empty(directory)
-    elif arguments.command == "drift-config":
-        drift_config(directory)
-    elif arguments.command == "add-users":
-        add_users(directory)
-    elif arguments.command == "rotate-keys":
-        rotate_keys(directory, arguments.user_name)
-    else:
-        check_report(directory, arguments.report)
+    COMMANDS[arguments.command](arguments)
     return 0
 
 
