@@ -1,6 +1,6 @@
 # cloudsec.aged_keys — developer and CI entry points.
 #   make demo   run the rollout against the local AWS emulator
-#   make test   unit, integration, sanity and lint checks, and the release checks
+#   make test   unit, integration, Molecule, sanity and lint checks, and the release checks
 #   make docs   the docsite, in .build/docs/build/html
 #   make release VERSION=x.y.z   version, changelog, tarball, proven by installing it
 # The primary set runs on this Python (tests/find-python.sh finds it, or make PYTHON=/path/to/it).
@@ -20,8 +20,8 @@ DIST := .build/dist
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv release-venv oldest-venv demo test units integration sanity lint changelog docs-lint docs \
-	dist release-check release oldest benchmark benchmark-1000 clean
+.PHONY: venv release-venv oldest-venv demo test units integration molecule sanity lint changelog \
+	docs-lint docs dist release-check release oldest benchmark benchmark-1000 clean
 
 venv: $(INSTALLED) $(COLLECTION_LINK) $(AWX_COLLECTION)
 
@@ -65,7 +65,7 @@ release-venv: $(RELEASE_INSTALLED)
 # when it ends: the integration tests spend much of their time waiting on the emulator, which the
 # other parts fill. Every part runs even when another fails; make reports each failure.
 TEST_JOBS ?= 4
-TEST_PARTS := units integration sanity lint changelog release-check oldest
+TEST_PARTS := units integration molecule sanity lint changelog release-check oldest
 test:
 	$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --keep-going --output-sync=target $(TEST_PARTS)
 
@@ -77,6 +77,11 @@ units: venv
 INTEGRATION_WORKERS ?= 4
 integration: venv
 	$(PYTEST) tests/integration -q -n $(INTEGRATION_WORKERS) --dist loadgroup --durations=20
+
+# The roles' Molecule scenarios (extensions/molecule/), one after the other, each with an emulator of
+# its own. A run whose cleanup failed leaves its emulator running: destroy stops it.
+molecule: venv
+	$(BIN)/molecule test --all || { $(BIN)/molecule destroy --all; exit 1; }
 
 sanity: venv
 	tests/sanity/run.sh

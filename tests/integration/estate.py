@@ -27,16 +27,19 @@ AMBIENT_ACCOUNT = "123456789012"
 class Emulator:
     """The emulator as a child process, serving every account."""
 
-    def __init__(self, request_log=None, load_managed_policies=True):
+    def __init__(self, request_log=None, load_managed_policies=True, own_session=False):
         """request_log: a file to log every AWS API request to (see logged_requests). Without
         load_managed_policies, new accounts are made without AWS managed policies (moto loads them
-        into each new account, about a second each): for estates of many accounts."""
+        into each new account, about a second each): for estates of many accounts. With own_session,
+        the emulator runs in a session of its own, so that it outlives the process group of the
+        process that started it (Ansible ends a task's whole process group)."""
         # Known once started: the server picks a free port itself, so emulators started side by
         # side never race for one.
         self.port = None
         self.url = None
         self.request_log = request_log
         self.load_managed_policies = load_managed_policies
+        self.own_session = own_session
         self.process = None
 
     def start(self, timeout=180):
@@ -46,7 +49,8 @@ class Emulator:
         environment = dict(os.environ)
         if not self.load_managed_policies:
             environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment,
+                                        start_new_session=self.own_session)
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline()

@@ -24,7 +24,7 @@ BIN = os.path.dirname(sys.executable)
 CHECKOUT_CLUTTER = ["venv/lib/python3.11/site-packages/big.py", "env/bin/python", ".tox/py311/log.txt",
                     "plugins/modules/__pycache__/sns_topic.cpython-311.pyc", ".pytest_cache/v/cache/nodeids",
                     ".mypy_cache/3.11/x.json", "tests/unit/.pytest_cache/README.md", "inventory/hosts.yml"]
-# The checkout's ansible.cfg, Makefile, .gitignore and demo stay out (galaxy.yml's build_ignore).
+# The checkout's ansible.cfg, Makefile, .gitignore, demo and Molecule scenarios (extensions/) stay out (galaxy.yml's build_ignore).
 COLLECTION_CONTENT = {"MANIFEST.json", "FILES.json", "README.md", "galaxy.yml", "meta", "plugins", "roles", "playbooks",
                       "docs", "changelogs", "tests", "site.yml", "inventory.example", "inventory.organization.example",
                       "requirements.txt", "requirements.yml", "execution-environment.yml", ".ansible-lint"}
