@@ -61,14 +61,20 @@ $(RELEASE_INSTALLED): tests/release-requirements.txt tests/release-constraints.t
 
 release-venv: $(RELEASE_INSTALLED)
 
-test: units integration molecule sanity lint changelog release-check oldest
+# The parts of `make test` run side by side, TEST_JOBS at a time, and each part's output is printed
+# when it ends: the integration tests spend much of their time waiting on the emulator, which the
+# other parts fill. Every part runs even when another fails; make reports each failure.
+TEST_JOBS ?= 4
+TEST_PARTS := units integration molecule sanity lint changelog release-check oldest
+test:
+	$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --keep-going --output-sync=target $(TEST_PARTS)
 
 units: venv
 	$(PYTEST) tests/unit -q -n 2
 
 # Tests run in parallel, each worker with its own emulator; the tests of a module that shares
 # a module-scoped estate are one xdist group and stay on one worker.
-INTEGRATION_WORKERS ?= 3
+INTEGRATION_WORKERS ?= 4
 integration: venv
 	$(PYTEST) tests/integration -q -n $(INTEGRATION_WORKERS) --dist loadgroup --durations=20
 

@@ -8,7 +8,6 @@ Used by the integration tests, the demo and the benchmarks.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,12 +24,6 @@ EXECUTION_ROLE = "OrganizationAccountAccessRole"
 AMBIENT_ACCOUNT = "123456789012"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Emulator:
     """The emulator as a child process, serving every account."""
 
@@ -40,15 +33,17 @@ class Emulator:
         into each new account, about a second each): for estates of many accounts. With own_session,
         the emulator runs in a session of its own, so that it outlives the process group of the
         process that started it (Ansible ends a task's whole process group)."""
-        self.port = free_port()
-        self.url = "http://127.0.0.1:{0}".format(self.port)
+        # Known once started: the server picks a free port itself, so emulators started side by
+        # side never race for one.
+        self.port = None
+        self.url = None
         self.request_log = request_log
         self.load_managed_policies = load_managed_policies
         self.own_session = own_session
         self.process = None
 
-    def start(self, timeout=60):
-        command = [sys.executable, SERVER, "--port", str(self.port)]
+    def start(self, timeout=180):
+        command = [sys.executable, SERVER, "--port", "0"]
         if self.request_log:
             command += ["--request-log", self.request_log]
         environment = dict(os.environ)
@@ -59,12 +54,14 @@ class Emulator:
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline()
-            if line.startswith("emulator ready"):
+            if line.startswith("emulator ready on "):
+                self.url = line.split()[-1]
+                self.port = int(self.url.rsplit(":", 1)[1])
                 return self
             if self.process.poll() is not None:
                 break
         self.stop()
-        raise RuntimeError("the emulator did not start; run {0} --port {1} to see why".format(SERVER, self.port))
+        raise RuntimeError("the emulator did not start; run {0} --port 5000 to see why".format(SERVER))
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -75,34 +75,39 @@ class RunningEmulator:
         self.url = url
 
 
-def process_arguments(pid):
-    """The command line of a live process, or None when it is gone (a zombie counts as gone)."""
-    completed = subprocess.run(["ps", "-ww", "-o", "stat=,args=", "-p", str(pid)], capture_output=True, text=True, check=False)
-    line = completed.stdout.strip()
-    if not line or line.startswith("Z"):
+def process_identity(pid):
+    """(start time, command line) of a live process, or None when it is gone (a zombie counts as gone)."""
+    completed = subprocess.run(["ps", "-ww", "-o", "stat=,lstart=,args=", "-p", str(pid)], capture_output=True, text=True, check=False)
+    # lstart is five words: "Tue Dec  1 03:17:18 2026".
+    fields = completed.stdout.split(None, 6)
+    if len(fields) < 6 or fields[0].startswith("Z"):
         return None
-    return line.split(None, 1)[1] if " " in line else ""
+    return " ".join(fields[1:6]), fields[6] if len(fields) > 6 else ""
 
 
-def is_emulator(arguments, port):
-    """Only the server a create started is stopped, never a process that reuses its id."""
-    if not arguments or SERVER not in arguments:
-        return False
-    words = arguments.split()
-    return any(word == "--port" and following == str(port) for word, following in zip(words, words[1:]))
+def process_arguments(pid):
+    """The command line of a live process, or None when it is gone."""
+    identity = process_identity(pid)
+    return identity and identity[1]
+
+
+def is_emulator(identity, started):
+    """Only the server a create started is stopped, never a process that reuses its id: the
+    emulator's program, started when the recorded one was."""
+    return bool(identity) and SERVER in identity[1] and identity[0] == started
 
 
 def stop_emulator(recorded):
-    pid, port = recorded["pid"], recorded["port"]
-    if not is_emulator(process_arguments(pid), port):
+    pid, started = recorded["pid"], recorded["started"]
+    if not is_emulator(process_identity(pid), started):
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.time() + STOP_SECONDS
     while time.time() < deadline:
-        if process_arguments(pid) is None:
+        if process_identity(pid) is None:
             return True
         time.sleep(0.1)
-    if is_emulator(process_arguments(pid), port):
+    if is_emulator(process_identity(pid), started):
         os.kill(pid, signal.SIGKILL)
     return True
 
@@ -136,7 +141,7 @@ def create(directory):
         estate.write_inventory()
         with open(os.path.join(directory, AWS_CONFIG_FILE), "w", encoding="utf-8") as stream:
             stream.write("[default]\nregion = {0}\nendpoint_url = {1}\n".format(REGION, emulator.url))
-        EmulatorState(directory).write({"pid": emulator.process.pid, "port": emulator.port, "url": emulator.url,
+        EmulatorState(directory).write({"pid": emulator.process.pid, "started": process_identity(emulator.process.pid)[0], "url": emulator.url,
                                         "organization_id": organization_id, "central": central, "targets": targets,
                                         "inventory": estate.inventory})
     except BaseException:

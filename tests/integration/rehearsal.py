@@ -28,6 +28,9 @@ with open(os.path.join(readback.REPO, "docs", "message.schema.json"), encoding="
 Evaluation = collections.namedtuple("Evaluation", "compliance remediations")
 TERMINAL_REMEDIATION_STATES = {"SUCCEEDED", "FAILED"}
 POLL_SECONDS = 0.2
+# How long a wait for the emulator may last before it counts as a hang. Waits end as soon as
+# what they wait for happens; on a loaded machine (the whole suite in parallel) that can take minutes.
+WAIT_SECONDS = 300
 
 
 # --- IAM users and their keys ------------------------------------------------------
@@ -164,7 +167,7 @@ def notification(envelope):
 
 # --- Evaluation and remediation ----------------------------------------------------
 
-def evaluate(account, timeout=60):
+def evaluate(account, timeout=WAIT_SECONDS):
     """Evaluate the rule as its periodic trigger would, then wait until every automatic
     remediation this evaluation started has finished. Returns an Evaluation."""
     config = account.client("config")
@@ -241,7 +244,7 @@ def automation_execution_for(account, user_id):
     return max(about_user, key=lambda execution: execution["ExecutionStartTime"])
 
 
-def run_remediation_document(account, user_id, timeout=30):
+def run_remediation_document(account, user_id, timeout=WAIT_SECONDS):
     """Start the remediation's document directly, with the parameters Config would pass, and
     return the finished execution."""
     remediation = readback.remediation(account)

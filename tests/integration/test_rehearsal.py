@@ -168,7 +168,7 @@ def test_a_user_that_config_does_not_list_fails_the_remediation_instead_of_namin
     response = config.start_remediation_execution(
         ConfigRuleName=readback.RULE_NAME, ResourceKeys=[{"resourceType": "AWS::IAM::User", "resourceId": user_id}])
     assert response["FailedItems"] == []
-    status = rehearsal.wait_for_remediations(config, {user_id}, since=started, timeout=60)[user_id]
+    status = rehearsal.wait_for_remediations(config, {user_id}, since=started, timeout=rehearsal.WAIT_SECONDS)[user_id]
     assert status["State"] == "FAILED"
     execution = rehearsal.automation_execution_for(account, user_id)
     assert execution["AutomationExecutionStatus"] == "Failed"

@@ -5,6 +5,7 @@
 """IAM access-key calls: paging and account scope for any client, least privilege from automation scripts."""
 
 import pytest
+from moto.iam.models import iam_backends
 
 from aged_keys_emulator.control import set_access_key_last_used
 from automation_testing import create_role, payload_of, run_steps, step
@@ -46,6 +47,17 @@ def test_paging_parameters_are_validated(emulator, iam, request_parameters, mess
     user_with_keys(iam)
     with raises_aws_error("ValidationError", message):
         emulator.client("iam", validate=False).list_access_keys(UserName="alice", **request_parameters)
+
+
+def test_an_access_key_acts_in_its_account_and_finding_it_makes_no_backend_of_another_partition(emulator):
+    """Every request's access key is looked up in the existing IAM backends only: before, moto made
+    the backend of every partition of every account, each loading AWS's managed policies."""
+    credentials = emulator.assume_account("444455556666")
+    identity = emulator.client("sts", credentials=credentials).get_caller_identity()
+    assert identity["Account"] == "444455556666"
+    emulator.client("iam", credentials=credentials).create_user(UserName="bob")
+    assert "bob" in iam_backends["444455556666"]["global"].users
+    assert all(sorted(account) == ["aws"] for account in iam_backends.values())
 
 
 def test_get_access_key_last_used_answers_for_own_keys_only(emulator, iam):

@@ -48,6 +48,7 @@ def signature_of(function):
     (config_models.ConfigBackend, "list_discovered_resources", ["self", "resource_type", "resource_ids", "resource_name", "limit", "next_token"]),
     (config_models.ConfigRule, "modify_fields", ["self", "region", "config_rule", "tags"]),
     (iam_models.User, "__init__", ["self", "account_id", "region_name", "name", "path"]),
+    (iam_models, "get_account_id_from", ["access_key"]),
     (IamResponse, "list_access_keys", ["self"]),
     (IamResponse, "list_user_tags", ["self"]),
     (IamResponse, "get_access_key_last_used", ["self"]),

@@ -37,13 +37,14 @@ def processes():
         process.wait()
 
 
-def record(directory, pid):
+def record(directory, pid, started=None):
+    started = started or molecule_estate.process_identity(pid)[0]
     (directory / molecule_estate.AWS_CONFIG_FILE).write_text("[default]\n")
-    (directory / molecule_estate.STATE_FILE).write_text(json.dumps({"pid": pid, "port": PORT, "url": "http://127.0.0.1:{0}".format(PORT)}))
+    (directory / molecule_estate.STATE_FILE).write_text(json.dumps({"pid": pid, "started": started, "url": "http://127.0.0.1:{0}".format(PORT)}))
 
 
 def test_destroy_stops_the_recorded_emulator(tmp_path, processes, capsys):
-    emulator = processes(SERVER, "--port", str(PORT))
+    emulator = processes(SERVER, "--port", "0")
     record(tmp_path, emulator.pid)
     molecule_estate.destroy(str(tmp_path))
     assert emulator.wait(timeout=5) == -signal.SIGTERM
@@ -51,11 +52,11 @@ def test_destroy_stops_the_recorded_emulator(tmp_path, processes, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("arguments", [(), (SERVER, "--port", str(PORT + 1)), (SERVER, "--port", str(PORT) + "1")],
-                         ids=["another program", "another emulator", "an emulator on a port that starts with the same digits"])
-def test_destroy_leaves_a_process_that_is_not_the_recorded_emulator_running(tmp_path, processes, capsys, arguments):
+@pytest.mark.parametrize("arguments, started", [((), None), ((SERVER, "--port", "0"), "Mon Jan  1 00:00:00 2024")],
+                         ids=["another program", "an emulator started at another time (its process id reused)"])
+def test_destroy_leaves_a_process_that_is_not_the_recorded_emulator_running(tmp_path, processes, capsys, arguments, started):
     other = processes(*arguments)
-    record(tmp_path, other.pid)
+    record(tmp_path, other.pid, started)
     molecule_estate.destroy(str(tmp_path))
     assert other.poll() is None
     assert "no emulator to stop" in capsys.readouterr().out
