@@ -17,8 +17,10 @@ POLICY_FILES = os.path.join(REPO, "roles", "execution_roles", "files")
 # The emulator's ambient identity runs the playbooks and assumes the roles.
 TRUSTED = "arn:aws:iam::{0}:root".format(AMBIENT_ACCOUNT)
 # Run as the deployer and auditor (not as one administrator role), bootstrapped through that role.
+# With a reports bucket, so that the roles' S3 statements are proven too.
+REPORTS_BUCKET = "cloudsec-aged-keys-reports-" + CENTRAL
 SETTINGS = {"aged_keys_execution_role_name": None, "aged_keys_bootstrap_trusted_principal": TRUSTED,
-            "aged_keys_bootstrap_admin_role_name": EXECUTION_ROLE}
+            "aged_keys_bootstrap_admin_role_name": EXECUTION_ROLE, "aged_keys_reports_bucket": REPORTS_BUCKET}
 
 
 def shipped_policy(name):
