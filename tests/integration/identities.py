@@ -55,7 +55,12 @@ DENIAL_WORDS = ("not authorized to perform", "Allow it for the role used in this
 
 
 def denials(run):
-    return [message for _task, _host, message in run.failures() if any(words in message for words in DENIAL_WORDS)]
+    """The failures' messages that say a call was denied, those of a loop's failed items too."""
+    messages = []
+    for _task, _host, result in run.results():
+        if result.get("failed") and not result.get("skipped"):
+            messages += [result.get("msg", "")] + [item.get("msg", "") for item in result.get("results", []) if item.get("failed")]
+    return [message for message in messages if any(words in message for words in DENIAL_WORDS)]
 
 
 def bootstrapped_estate(emulator, directory):
