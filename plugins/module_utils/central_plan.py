@@ -134,7 +134,7 @@ def plan_changes(reader, key, topic, topic_arn, params, topic_params, tags_of_ke
 
 
 def plan(reader, params, region, topic_params, warn):
-    """Check the central account and plan its topic and key; returns the result, or raises PlanFailure with every problem."""
+    """Check the central account and plan its topic, key and bucket; returns the result, or raises PlanFailure with every problem."""
     problems = []
     result = dict(changed=False, changes=[], resources=[], problems=problems, key_arn=None, key_tags={}, topic_arn=None,
                   bucket_tags={}, bucket_differences={})
