@@ -112,6 +112,7 @@ def find_resource(reader, region, kind, name):
         "ssm_document": preflight.find_ssm_document,
         "config_rule": preflight.find_config_rule,
         "kms_alias": preflight.find_kms_alias,
+        "s3_bucket": preflight.find_s3_bucket,
     }
     return finders[kind](reader.client(preflight.RESOURCE_SERVICES[kind]), name)
 
@@ -125,8 +126,9 @@ def resource_result(kind, name, found, ownership, looked_up=True):
     tags = found["tags"] or {}
     result = dict(type=kind, name=name, exists=True, owned=ownership.owns(tags), adopted=is_adopted(tags),
                   deployment_id=tags.get(DEPLOYMENT_TAG_KEY), arn=found["arn"])
-    if "inline_policies" in found:
-        result["inline_policies"] = found["inline_policies"]
+    for detail in ("inline_policies", "empty"):
+        if found.get(detail) is not None:
+            result[detail] = found[detail]
     return result
 
 
@@ -152,8 +154,7 @@ def describe_each(problems, readers):
     it could not be read}, each denied read noted as a problem."""
     described = {}
     for kind, service, name, read in readers:
-        purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
-        looked_up, resource = call_or_note_denial(problems, service, purpose, read)
+        looked_up, resource = call_or_note_denial(problems, service, preflight.check_purpose(kind, name), read)
         described[kind] = resource if looked_up else False
     return described
 
@@ -173,7 +174,7 @@ def check_described(described, names, found_of, ownership, problems):
 
 def check_resource(reader, region, resource, ownership, problems):
     kind, name = resource["type"], resource["name"]
-    purpose = "check the {0} '{1}'".format(preflight.RESOURCE_LABELS[kind], name)
+    purpose = preflight.check_purpose(kind, name)
     looked_up, found = call_or_note_denial(problems, preflight.RESOURCE_SERVICES[kind], purpose, find_resource, reader, region, kind, name)
     problem = resource_problem(kind, name, found, ownership)
     if problem:

@@ -73,7 +73,14 @@ NAME_PATTERNS = {
     "role_name_prefix": r"^[A-Za-z0-9+=,.@_-]{1,48}$",
     # A tag value, see DEPLOYMENT_ID_FORMAT.
     "deployment_id": r"^[A-Za-z0-9_.:/=+@ -]{1,128}$",
+    # Amazon S3 User Guide, "General purpose bucket naming rules": 3 to 63 lowercase letters, digits, '.' and '-',
+    # beginning and ending with a letter or digit.
+    "s3_bucket_name": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
 }
+
+# The reports bucket (optional, central account) is the user's to name, since bucket names are global; the
+# shipped deployer and auditor policies (roles/execution_roles/files) grant S3 on names that begin with this.
+REPORTS_BUCKET_PREFIX = "cloudsec-aged-keys-reports-"
 
 # One retry policy for every AWS call of the rollout, the collection's modules and amazon.aws's:
 # botocore's standard retry mode (exponential backoff with jitter, throttling and 5xx of every

@@ -29,6 +29,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import config
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import kms
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils import s3
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import ssm
 
@@ -49,6 +50,7 @@ RESOURCE_LABELS = {
     "config_rule": "AWS Config rule",
     "sns_topic": "SNS topic",
     "kms_alias": "KMS alias",
+    "s3_bucket": "S3 bucket",
 }
 
 # The AWS service (and IAM action prefix) behind each resource type, in documented order.
@@ -58,6 +60,20 @@ RESOURCE_SERVICES = {
     "config_rule": "config",
     "sns_topic": "sns",
     "kms_alias": "kms",
+    "s3_bucket": "s3",
+}
+
+# Where a denied look-up may not be a missing permission at all.
+DENIAL_NOTES = {
+    # Amazon S3 User Guide, "Bucket naming rules": names are global across accounts.
+    "s3_bucket": "bucket names are global, and a bucket of that name in another AWS account is refused the same way: then choose another name",
+}
+# Amazon S3 User Guide, "Required permissions for Amazon S3 API operations": the operations whose IAM action has another name.
+S3_OPERATION_ACTIONS = {
+    "HeadBucket": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
+    "GetBucketEncryption": "GetEncryptionConfiguration",
+    "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
 }
 
 
@@ -81,7 +97,16 @@ def denied_action(error, service):
         return None
     if client_error.response.get("Error", {}).get("Code") not in ACCESS_DENIED_CODES:
         return None
-    return "{0}:{1}".format(service, client_error.operation_name)
+    operation = client_error.operation_name
+    if service == "s3":
+        operation = S3_OPERATION_ACTIONS.get(operation, operation)
+    return "{0}:{1}".format(service, operation)
+
+
+def check_purpose(kind, name):
+    """What a look-up of a named resource is for, as a permission problem names it."""
+    note = DENIAL_NOTES.get(kind)
+    return "check the {0} '{1}'{2}".format(RESOURCE_LABELS[kind], name, "; " + note if note else "")
 
 
 def permission_problem(action, purpose):
@@ -169,6 +194,19 @@ def kms_alias_found(alias, key_tags):
     if kms.is_aws_managed_alias(alias):
         return _found(alias.get("AliasArn"), {}, reserved_by="AWS (an alias of an AWS managed key)")
     return _found(alias.get("AliasArn"), key_tags)
+
+
+def bucket_found(bucket, empty=None):
+    """A bucket described by s3.describe_bucket (or with its arn and tags alone) as a look-up result."""
+    return _found(bucket["arn"], bucket["tags"], empty=empty)
+
+
+def find_s3_bucket(client, name):
+    """The bucket with its tags and whether it is empty (cleanup removes only an empty one unless told)."""
+    tags = s3.get_bucket_tags(client, name)
+    if tags is None:
+        return None
+    return bucket_found({"arn": s3.bucket_arn(client.meta.partition, name), "tags": tags}, s3.bucket_is_empty(client, name))
 
 
 def find_kms_alias(client, name):

@@ -22,7 +22,7 @@ description:
   - Collects every problem found, each with the fix, and then fails once listing all of them
     (O(fail_on_problems=true)) or returns them.
   - The module only reads. It never reports C(changed) and behaves the same in check mode.
-  - No existing module offers these checks; they combine AWS Config, IAM, SSM, SNS and KMS reads.
+  - No existing module offers these checks; they combine AWS Config, IAM, SSM, SNS, KMS and S3 reads.
 author:
   - cloudsec.aged_keys maintainers (@cloudsec)
 options:
@@ -71,9 +71,11 @@ options:
           - Kind of resource.
           - For V(sns_topic) the topic is looked up in the caller's account and the module's region.
           - For V(kms_alias) ownership is read from the tags of the key the alias points to.
+          - For V(s3_bucket) the module also tells whether the bucket is empty (RV(resources[].empty)). Bucket names
+            are global - a bucket of that name in another account is refused (a problem), as is a denied read.
         type: str
         required: true
-        choices: [iam_role, ssm_document, config_rule, sns_topic, kms_alias]
+        choices: [iam_role, ssm_document, config_rule, sns_topic, kms_alias, s3_bucket]
       name:
         description:
           - Name of the resource. A V(kms_alias) name may be given with or without the C(alias/) prefix.
@@ -105,8 +107,8 @@ notes:
     C(config:DescribeDeliveryChannels) for the recording check; C(iam:GetRole) and C(iam:ListRolePolicies);
     C(ssm:DescribeDocument), C(ssm:ListTagsForResource); C(config:DescribeConfigRules),
     C(config:ListTagsForResource); C(sts:GetCallerIdentity), C(sns:GetTopicAttributes),
-    C(sns:ListTagsForResource); C(kms:ListAliases), C(kms:ListResourceTags). A denied call becomes a
-    problem naming the missing permission.
+    C(sns:ListTagsForResource); C(kms:ListAliases), C(kms:ListResourceTags); C(s3:GetBucketTagging),
+    C(s3:ListBucketVersions). A denied call becomes a problem naming the missing permission.
   - Service-linked configuration recorders (created by other AWS services) are ignored; only the
     region's own recorder counts.
 attributes:
@@ -254,6 +256,13 @@ resources:
       elements: str
       returned: for an existing iam_role
       sample: [cloudsec-aged-keys-notify]
+    empty:
+      description:
+        - For an existing V(s3_bucket), whether it holds no object version and no delete marker (only an empty bucket
+          can be deleted).
+      type: bool
+      returned: for an existing s3_bucket
+      sample: true
 problems:
   description: Every problem found, each saying how to fix it. Empty when the account is ready.
   returned: always

@@ -10,14 +10,17 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: central_account_plan
-short_description: Check the central account and find whether its topic or key differ, in one call
+short_description: Check the central account and find whether its topic, key or reports bucket differ, in one call
 version_added: 0.1.0
 description:
   - Reads the notification topic (its attributes, policy, subscriptions and tags) and the KMS key behind an alias (its
     state, description, policy, rotation and tags) in the central account, compares each with the desired state, and
     returns the ones that differ in RV(changes). It changes nothing.
-  - It also makes the checks of M(cloudsec.aged_keys.account_preflight) for the topic and the alias - the credentials
-    act in O(account_id), neither is someone else's - and fails with every problem found.
+  - With O(bucket), it reads the reports bucket too (its tags, versioning, default encryption, public access block,
+    object ownership and policy) and compares it as C(amazon.aws.s3_bucket) would. That module has no check mode, so
+    RV(bucket_differences) is what a drift check shows of the bucket.
+  - It also makes the checks of M(cloudsec.aged_keys.account_preflight) for the topic, the alias and the bucket - the
+    credentials act in O(account_id), none is someone else's - and fails with every problem found.
   - The topic is compared by M(cloudsec.aged_keys.sns_topic)'s own functions, in check mode; the key by the checks
     that C(amazon.aws.kms_key) makes for the options the role gives it. The role C(cloudsec.aged_keys.central_account)
     runs only the tasks whose resource differs, so on a converged central account a drift check is this one call.
@@ -54,6 +57,56 @@ options:
         description: Whether automatic key rotation is on.
         type: bool
         default: true
+  bucket:
+    description:
+      - The reports bucket, as C(amazon.aws.s3_bucket) is given it (with O(bucket.name), the tags of RV(bucket_tags),
+        C(purge_tags=false) and no C(encryption_key_id), so V(aws:kms) is the AWS managed key C(aws/s3)).
+      - Left out, no bucket is read and RV(changes) never holds V(s3_bucket).
+    type: dict
+    suboptions:
+      name:
+        description: Name of the bucket.
+        type: str
+        required: true
+      versioning:
+        description: Whether versioning is enabled.
+        type: bool
+        default: true
+      encryption:
+        description: Default server-side encryption.
+        type: str
+        choices: [AES256, "aws:kms"]
+        default: "aws:kms"
+      public_access:
+        description: The bucket's public access block.
+        type: dict
+        required: true
+        suboptions:
+          block_public_acls:
+            description: Block public ACLs.
+            type: bool
+            default: false
+          block_public_policy:
+            description: Block public bucket policies.
+            type: bool
+            default: false
+          ignore_public_acls:
+            description: Ignore public ACLs.
+            type: bool
+            default: false
+          restrict_public_buckets:
+            description: Restrict access to a bucket with a public policy.
+            type: bool
+            default: false
+      object_ownership:
+        description: Object ownership.
+        type: str
+        choices: [BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter]
+        required: true
+      policy:
+        description: Bucket policy.
+        type: dict
+        required: true
   topic:
     description:
       - The topic, as M(cloudsec.aged_keys.sns_topic) is given it - its options, checked as that module checks them,
@@ -77,7 +130,9 @@ notes:
     Permissions used: C(sts:AssumeRole) (with O(assume_role)) or C(sts:GetCallerIdentity); C(kms:ListAliases),
     C(kms:DescribeKey), C(kms:GetKeyPolicy), C(kms:GetKeyRotationStatus), C(kms:ListResourceTags);
     C(sns:GetTopicAttributes), C(sns:ListSubscriptionsByTopic), C(sns:GetSubscriptionAttributes),
-    C(sns:ListTagsForResource).
+    C(sns:ListTagsForResource); with O(bucket), C(s3:GetBucketTagging), C(s3:GetBucketVersioning),
+    C(s3:GetEncryptionConfiguration), C(s3:GetBucketPublicAccessBlock), C(s3:GetBucketOwnershipControls),
+    C(s3:GetBucketPolicy).
 seealso:
   - module: cloudsec.aged_keys.sns_topic
   - module: cloudsec.aged_keys.target_account_plan
@@ -106,6 +161,15 @@ EXAMPLES = r"""
           endpoint: security@example.com
       purge_subscriptions: false
       purge_tags: false
+    bucket:
+      name: cloudsec-aged-keys-reports-111122223333
+      public_access:
+        block_public_acls: true
+        block_public_policy: true
+        ignore_public_acls: true
+        restrict_public_buckets: true
+      object_ownership: BucketOwnerEnforced
+      policy: "{{ lookup('ansible.builtin.file', 'bucket-policy.json') | from_json }}"
   register: central_plan
 
 - name: Update the topic only when it differs
@@ -128,8 +192,8 @@ changes:
   description:
     - The resources that differ from the desired state, sorted. V(kms_key) when the key is missing, not enabled, or
       its description, policy, rotation or tags differ; V(sns_topic) when C(cloudsec.aged_keys.sns_topic) would change
-      the topic.
-    - Empty when both are as desired.
+      the topic; V(s3_bucket) when C(amazon.aws.s3_bucket) would create or change the bucket of O(bucket).
+    - Empty when all are as desired.
   returned: success
   type: list
   elements: str
@@ -151,8 +215,22 @@ key_tags:
   returned: success
   type: dict
   sample: {"ManagedBy": "cloudsec.aged_keys", "cloudsec.aged_keys:deployment": "111122223333:eu-west-1:cloudsec-aged-keys-notifications"}
+bucket_tags:
+  description:
+    - The tags the bucket must carry, to give C(amazon.aws.s3_bucket) with C(purge_tags=false), as RV(key_tags) for the key.
+    - Empty without O(bucket).
+  returned: success
+  type: dict
+  sample: {"ManagedBy": "cloudsec.aged_keys", "cloudsec.aged_keys:deployment": "111122223333:eu-west-1:cloudsec-aged-keys-notifications"}
+bucket_differences:
+  description:
+    - Each setting of the bucket that C(amazon.aws.s3_bucket) would change (V(bucket) when it does not exist), with its
+      value C(before) and C(after); empty when the bucket is as desired or without O(bucket).
+  returned: success
+  type: dict
+  sample: {"versioning": {"before": "Suspended", "after": "Enabled"}}
 resources:
-  description: What was found of the alias and the topic, as M(cloudsec.aged_keys.account_preflight) returns it.
+  description: What was found of the alias, the topic and the bucket, as M(cloudsec.aged_keys.account_preflight) returns it.
   returned: always
   type: list
   elements: dict

@@ -17,8 +17,10 @@ POLICY_FILES = os.path.join(REPO, "roles", "execution_roles", "files")
 # The emulator's ambient identity runs the playbooks and assumes the roles.
 TRUSTED = "arn:aws:iam::{0}:root".format(AMBIENT_ACCOUNT)
 # Run as the deployer and auditor (not as one administrator role), bootstrapped through that role.
+# With a reports bucket, so that the roles' S3 statements are proven too.
+REPORTS_BUCKET = "cloudsec-aged-keys-reports-" + CENTRAL
 SETTINGS = {"aged_keys_execution_role_name": None, "aged_keys_bootstrap_trusted_principal": TRUSTED,
-            "aged_keys_bootstrap_admin_role_name": EXECUTION_ROLE}
+            "aged_keys_bootstrap_admin_role_name": EXECUTION_ROLE, "aged_keys_reports_bucket": REPORTS_BUCKET}
 
 
 def shipped_policy(name):
@@ -53,7 +55,12 @@ DENIAL_WORDS = ("not authorized to perform", "Allow it for the role used in this
 
 
 def denials(run):
-    return [message for _task, _host, message in run.failures() if any(words in message for words in DENIAL_WORDS)]
+    """The failures' messages that say a call was denied, those of a loop's failed items too."""
+    messages = []
+    for _task, _host, result in run.results():
+        if result.get("failed") and not result.get("skipped"):
+            messages += [result.get("msg", "")] + [item.get("msg", "") for item in result.get("results", []) if item.get("failed")]
+    return [message for message in messages if any(words in message for words in DENIAL_WORDS)]
 
 
 def bootstrapped_estate(emulator, directory):

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The deployer and auditor roles are sufficient: with the emulator holding every session of them
 to their policies, the rollout, its repair, a rollout after cleanup and cleanup run as the
-deployer, and the drift check and the report as the auditor (README, "Permissions")."""
+deployer, and the drift check and the report (written to the reports bucket) as the auditor
+(README, "Permissions")."""
 
 import json
 
@@ -11,7 +12,7 @@ import readback
 import rehearsal
 from aged_keys_emulator.control import authorization_decisions_of, enforce_role_policies
 from conftest import CENTRAL, TARGETS
-from identities import AUDITOR, DEPLOYER, SETTINGS, bootstrapped_estate, inline_policy, shipped_policy
+from identities import AUDITOR, DEPLOYER, REPORTS_BUCKET, SETTINGS, bootstrapped_estate, inline_policy, shipped_policy
 
 TARGET = TARGETS[0]
 
@@ -79,6 +80,9 @@ def test_the_deployer_and_the_auditor_suffice_for_every_playbook(bootstrapped, e
     report = estate.run("playbooks/report.yml")
     assert report.rc == 0, report
     assert roles_used(emulator) == {AUDITOR}
+    # The auditor wrote the report to the central account's reports bucket.
+    uploaded = estate.account(CENTRAL).client("s3").list_objects_v2(Bucket=REPORTS_BUCKET)["Contents"]
+    assert sorted(item["Key"].rsplit("/", 1)[1] for item in uploaded) == ["report.csv", "report.html", "report.json"]
 
     for run in (estate.run("playbooks/cleanup.yml"), estate.run(), estate.run("playbooks/cleanup.yml")):
         assert run.rc == 0, run

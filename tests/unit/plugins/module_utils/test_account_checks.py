@@ -57,6 +57,12 @@ def test_resource_result(found, looked_up, expected):
     assert module_under_test.resource_result("iam_role", "r", found, Ownership("mine"), looked_up) == expected
 
 
+@pytest.mark.parametrize("kind, detail, value", [("iam_role", "inline_policies", []), ("s3_bucket", "empty", False)])
+def test_resource_result_keeps_what_a_look_up_adds(kind, detail, value):
+    found = dict(OWNED, **{detail: value})
+    assert module_under_test.resource_result(kind, "r", found, Ownership("mine"))[detail] == value
+
+
 def test_resource_problem():
     assert module_under_test.resource_problem("iam_role", "r", None, Ownership("mine")) is None
     assert module_under_test.resource_problem("iam_role", "r", OWNED, Ownership("mine")) is None

@@ -138,3 +138,67 @@ def test_credentials_of_another_account_fail_before_anything_is_read(described):
     with pytest.raises(plans.PlanFailure) as failure:
         described(key(), topic(), reader={"account": "999988887777"})
     assert "999988887777" in failure.value.msg and failure.value.result["resources"] == []
+
+
+BUCKET_NAME = "cloudsec-aged-keys-reports-" + ACCOUNT
+BUCKET_OPTIONS = {"name": BUCKET_NAME, "versioning": True, "encryption": "aws:kms", "object_ownership": "BucketOwnerEnforced",
+                  "public_access": {"block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True,
+                                    "restrict_public_buckets": True},
+                  "policy": {"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*",
+                                                                     "Action": "s3:*", "Resource": "arn:aws:s3:::" + BUCKET_NAME}]}}
+
+
+def bucket(**overrides):
+    described_bucket = {"name": BUCKET_NAME, "arn": "arn:aws:s3:::" + BUCKET_NAME, "tags": dict(OURS), "versioning": "Enabled",
+                        "encryption": {"algorithm": "aws:kms", "kms_key_id": None},
+                        "public_access": {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+                                          "RestrictPublicBuckets": True},
+                        "object_ownership": "BucketOwnerEnforced", "policy": BUCKET_OPTIONS["policy"]}
+    described_bucket.update(overrides)
+    return described_bucket
+
+
+@pytest.fixture
+def with_bucket(described, monkeypatch):
+    """Plan with the bucket option, the bucket described as given."""
+    def run(described_bucket, **overrides):
+        monkeypatch.setattr(plan.s3, "describe_bucket", lambda client, name: described_bucket)
+        return described(key(), topic(), bucket=BUCKET_OPTIONS, **overrides)
+    return run
+
+
+def test_without_the_bucket_option_no_bucket_is_read(described, monkeypatch):
+    monkeypatch.setattr(plan.s3, "describe_bucket", lambda client, name: pytest.fail("read a bucket"))
+    result = described(key(), topic())
+    assert (result["bucket_tags"], result["bucket_differences"]) == ({}, {})
+
+
+def test_a_converged_bucket_has_no_change(with_bucket):
+    result = with_bucket(bucket())
+    assert (result["changes"], result["bucket_tags"], result["bucket_differences"]) == ([], OURS, {})
+    assert [(r["type"], r["name"], r["exists"], r["owned"]) for r in result["resources"]][-1] == ("s3_bucket", BUCKET_NAME, True, True)
+
+
+@pytest.mark.parametrize("described_bucket, differences", [
+    (None, ["bucket"]),
+    (bucket(versioning="Suspended"), ["versioning"]),
+    (bucket(encryption={"algorithm": "AES256", "kms_key_id": None}, public_access={}), ["encryption", "public_access"]),
+], ids=["missing", "versioning suspended", "encryption and public access"])
+def test_a_bucket_that_differs_is_named_with_its_differences(with_bucket, described_bucket, differences):
+    result = with_bucket(described_bucket)
+    assert result["changes"] == ["s3_bucket"]
+    assert sorted(result["bucket_differences"]) == differences
+
+
+def test_someone_elses_bucket_fails_the_plan_and_adopt_takes_it_over_with_the_mark(with_bucket):
+    with pytest.raises(plans.PlanFailure) as failure:
+        with_bucket(bucket(tags={"Team": "data"}))
+    assert "S3 bucket '{0}'".format(BUCKET_NAME) in failure.value.msg and "aged_keys_adopt" in failure.value.msg
+    adopted = with_bucket(bucket(tags={"Team": "data"}), adopt=True)
+    assert adopted["bucket_tags"] == dict(OURS, **{"cloudsec.aged_keys:adopted": "true"})
+    assert adopted["changes"] == ["s3_bucket"] and list(adopted["bucket_differences"]) == ["tags"]
+
+
+def test_a_bucket_name_s3_refuses_is_a_problem():
+    problems, _topic = plan.param_problems(params(bucket=dict(BUCKET_OPTIONS, name="Reports_Bucket")), "eu-west-1")
+    assert len(problems) == 1 and "bucket.name 'Reports_Bucket'" in problems[0]

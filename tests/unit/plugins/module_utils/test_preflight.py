@@ -155,3 +155,30 @@ def test_find_kms_alias_absent_and_aws_managed():
 def test_find_kms_alias_without_target_key():
     client = kms_client([{"AliasName": "alias/x", "AliasArn": "arn:a"}])
     assert preflight.find_kms_alias(client, "x") == {"arn": "arn:a", "tags": {}, "reserved_by": None}
+
+
+@pytest.mark.parametrize("operation, action", [
+    ("GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    ("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    ("ListObjectVersions", "s3:ListBucketVersions"),
+    ("GetBucketTagging", "s3:GetBucketTagging"),
+])
+def test_a_denied_s3_operation_names_its_iam_action(operation, action):
+    assert preflight.denied_action(client_error("AccessDenied", operation), "s3") == action
+
+
+def test_a_bucket_check_says_that_a_refusal_may_be_another_accounts_bucket():
+    purpose = preflight.check_purpose("s3_bucket", "reports")
+    assert purpose.startswith("check the S3 bucket 'reports'; ") and "another AWS account" in purpose
+    assert preflight.check_purpose("sns_topic", "topic") == "check the SNS topic 'topic'"
+
+
+def test_find_s3_bucket_reads_its_tags_and_whether_it_is_empty():
+    client = MagicMock()
+    client.meta.partition = "aws"
+    client.get_bucket_tagging.return_value = {"TagSet": [{"Key": "ManagedBy", "Value": "cloudsec.aged_keys"}]}
+    client.list_object_versions.return_value = {"DeleteMarkers": [{"Key": "a", "VersionId": "1"}]}
+    assert preflight.find_s3_bucket(client, "reports") == {
+        "arn": "arn:aws:s3:::reports", "tags": {"ManagedBy": "cloudsec.aged_keys"}, "reserved_by": None, "empty": False}
+    client.get_bucket_tagging.side_effect = client_error("NoSuchBucket", "GetBucketTagging")
+    assert preflight.find_s3_bucket(client, "reports") is None

@@ -9,7 +9,13 @@ Resource type: bucket arn:PARTITION:s3:::NAME; its resource-based policy is the 
 S3 names its actions differently from its operations (HeadBucket and ListObjects need
 s3:ListBucket, GetBucketEncryption s3:GetEncryptionConfiguration, ...). CreateBucket also
 needs s3:PutBucketOwnershipControls with ObjectOwnership and s3:PutBucketAcl with an ACL
-(Amazon S3 API Reference, CreateBucket, "Permissions"). Object operations are not derived.
+(Amazon S3 API Reference, CreateBucket, "Permissions").
+
+Resource type object: arn:PARTITION:s3:::NAME/KEY, under the same bucket policy. An operation on one
+version (VersionId) needs the action's Version form (DeleteObjectVersion, ...). DeleteObjects needs
+s3:DeleteObject or s3:DeleteObjectVersion for every key it names; AWS answers a denied key in the
+response's Errors and deletes the others, the emulator refuses the whole request (either way the
+caller's deletion fails). ACLs, object lock, SSE-C and copies are not derived.
 """
 
 from moto.s3.models import s3_backends
@@ -22,6 +28,7 @@ BUCKET_ACTIONS = {
     "HeadBucket": "ListBucket",
     "ListObjects": "ListBucket",
     "ListObjectsV2": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
     "DeleteBucket": "DeleteBucket",
     "GetBucketLocation": "GetBucketLocation",
     "GetBucketAcl": "GetBucketAcl",
@@ -92,5 +99,44 @@ def list_buckets(call):
     return [need(call, "s3:ListAllMyBuckets", "*")]
 
 
+# Object operation: (action, action on a given version, parameters it cannot be authorized with).
+OBJECT_ACTIONS = {
+    "PutObject": ("PutObject", None, ACL_PARAMETERS + ("SSECustomerKey", "ObjectLockMode", "ObjectLockLegalHoldStatus")),
+    "GetObject": ("GetObject", "GetObjectVersion", ("SSECustomerKey",)),
+    "HeadObject": ("GetObject", "GetObjectVersion", ("SSECustomerKey",)),
+    "GetObjectTagging": ("GetObjectTagging", "GetObjectVersionTagging", ()),
+    "DeleteObject": ("DeleteObject", "DeleteObjectVersion", ("BypassGovernanceRetention",)),
+}
+
+
+def object_requirement(call, action, name, key, version_action=None, version=None):
+    bucket = find_bucket(name)
+    policy = bucket.policy.decode("utf-8") if bucket is not None and bucket.policy else None
+    owner = bucket.account_id if bucket is not None else call.account
+    chosen = version_action if version and version != "null" else action
+    return need(call, f"s3:{chosen}", f"arn:{call.partition}:s3:::{name}/{key}", owner=owner, resource_policy=policy)
+
+
+def on_object(operation):
+    action, version_action, unsupported = OBJECT_ACTIONS[operation]
+
+    def builder(call):
+        for parameter in unsupported:
+            if call.params.get(parameter):
+                raise Unsupported(SERVICE, operation, f"with {parameter}")
+        return [object_requirement(call, action, call.required("Bucket"), call.required("Key"), version_action, call.params.get("VersionId"))]
+
+    return builder
+
+
+def delete_objects(call):
+    name = call.required("Bucket")
+    if call.params.get("BypassGovernanceRetention"):
+        raise Unsupported(SERVICE, "DeleteObjects", "with BypassGovernanceRetention")
+    objects = (call.params.get("Delete") or {}).get("Objects") or []
+    return [object_requirement(call, "DeleteObject", name, item.get("Key"), "DeleteObjectVersion", item.get("VersionId")) for item in objects]
+
+
 OPERATIONS = {operation: on_bucket(action) for operation, action in BUCKET_ACTIONS.items()}
-OPERATIONS.update({"CreateBucket": create_bucket, "ListBuckets": list_buckets})
+OPERATIONS.update({operation: on_object(operation) for operation in OBJECT_ACTIONS})
+OPERATIONS.update({"CreateBucket": create_bucket, "ListBuckets": list_buckets, "DeleteObjects": delete_objects})
