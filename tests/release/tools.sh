@@ -30,8 +30,15 @@ fi
 # of the tarball only, and nothing else of .venv comes along.
 site_packages="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 deps="$repo_root/.build/release-deps"
-mkdir -p "$deps"
-ln -sfn "$site_packages/ansible_collections" "$deps/ansible_collections"
+# The venv's collections and awx.awx (which `make venv` puts in .build/collections: the `ansible`
+# package no longer bundles it), one link per namespace.
+rm -rf "$deps/ansible_collections"
+mkdir -p "$deps/ansible_collections"
+for namespace in "$site_packages/ansible_collections"/*/ "$repo_root/.build/collections/ansible_collections/awx/"; do
+    if [ -d "$namespace" ] && [ "$(basename "$namespace")" != __pycache__ ]; then
+        ln -sfn "${namespace%/}" "$deps/ansible_collections/$(basename "$namespace")"
+    fi
+done
 export PYTHONPATH="$deps"
 
 # antsibull-docs copies each dependency with `git ls-files` when it sits in a Git work tree;
