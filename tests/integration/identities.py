@@ -55,11 +55,12 @@ DENIAL_WORDS = ("not authorized to perform", "Allow it for the role used in this
 
 
 def denials(run):
-    """The failures' messages that say a call was denied, those of a loop's failed items too."""
+    """The failures' messages that say a call was denied, those of a failed loop's items too (whose
+    results ansible-core 2.21 no longer marks as failed one by one)."""
     messages = []
     for _task, _host, result in run.results():
         if result.get("failed") and not result.get("skipped"):
-            messages += [result.get("msg", "")] + [item.get("msg", "") for item in result.get("results", []) if item.get("failed")]
+            messages += [result.get("msg", "")] + [item.get("msg", "") for item in result.get("results", [])]
     return [message for message in messages if any(words in message for words in DENIAL_WORDS)]
 
 

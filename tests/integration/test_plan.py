@@ -206,8 +206,9 @@ def plan_results(run, task_name=PLAN_TASK):
 
 def assert_same_plans(in_controller, in_module):
     for host, result in in_controller.items():
-        # Only a module's result carries its invocation: the controller ran no module for the plan.
-        assert "invocation" not in result and "invocation" in in_module[host]
+        # The controller ran no module for the plan, so its result carries no module invocation (a
+        # module's result does up to ansible-core 2.20; 2.21's results leave it out).
+        assert "invocation" not in result
         assert {f: result.get(f) for f in PLAN_FIELDS} == {f: in_module[host].get(f) for f in PLAN_FIELDS}, host
 
 

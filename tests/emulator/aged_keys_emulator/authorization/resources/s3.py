@@ -56,6 +56,7 @@ BUCKET_ACTIONS = {
     "GetBucketRequestPayment": "GetBucketRequestPayment",
     "PutBucketRequestPayment": "PutBucketRequestPayment",
     "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration",
+    "GetBucketLogging": "GetBucketLogging",
 }
 ACL_PARAMETERS = ("ACL", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP")
 
