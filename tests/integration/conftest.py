@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+import hashlib
 import os
 import sys
 
@@ -34,16 +35,41 @@ def fresh_estate(emulator, directory):
     return fresh
 
 
+def converged_estate(emulator, directory, targets=None, settings=None, playbook="site.yml"):
+    """An estate like fresh_estate's (of `targets`, TARGETS unless told) that `playbook` has converged,
+    for tests that start there.
+
+    The first such estate of an inventory is converged by a real run of the playbook, after which
+    the emulator keeps its state as a snapshot; later estates of the same inventory and playbook
+    restore that snapshot instead of running the playbook again (the snapshots of one emulator
+    stay with it)."""
+    estate = Estate(emulator, directory, CENTRAL, targets or TARGETS, settings=settings)
+    with open(estate.write_inventory(), encoding="utf-8") as stream:
+        name = hashlib.sha256("{0}\n{1}".format(playbook, stream.read()).encode("utf-8")).hexdigest()
+    if name in emulator.snapshots:
+        emulator.restore(name)
+        return estate
+    emulator.reset()
+    estate.prepare_targets()
+    run = estate.run(playbook)
+    assert run.rc == 0, run
+    emulator.snapshot(name)
+    return estate
+
+
 @pytest.fixture
 def estate(emulator, tmp_path):
     """A fresh estate for one test."""
     return fresh_estate(emulator, tmp_path)
 
 
+@pytest.fixture
+def converged(emulator, tmp_path):
+    """An estate that site.yml has converged, for one test."""
+    return converged_estate(emulator, tmp_path)
+
+
 @pytest.fixture(scope="module")
 def rolled_out(emulator, tmp_path_factory):
     """An estate after site.yml, shared by the tests of one module (each leaves it usable)."""
-    rolled = fresh_estate(emulator, tmp_path_factory.mktemp("rolled-out"))
-    run = rolled.run()
-    assert run.rc == 0, run
-    return rolled
+    return converged_estate(emulator, tmp_path_factory.mktemp("rolled-out"))

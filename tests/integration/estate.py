@@ -17,6 +17,10 @@ import boto3
 import yaml
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "tests", "emulator"))
+
+from aged_keys_emulator.control import ControlError, restore_emulator_snapshot, take_emulator_snapshot  # noqa: E402  pylint: disable=wrong-import-position
+
 SERVER = os.path.join(REPO, "tests", "emulator", "server.py")
 REGION = "eu-west-1"
 EXECUTION_ROLE = "OrganizationAccountAccessRole"
@@ -41,6 +45,8 @@ class Emulator:
         self.load_managed_policies = load_managed_policies
         self.own_session = own_session
         self.process = None
+        # The names of the snapshots taken (see snapshot()).
+        self.snapshots = set()
 
     def start(self, timeout=180):
         command = [sys.executable, SERVER, "--port", "0"]
@@ -79,6 +85,24 @@ class Emulator:
     def reset(self):
         request = urllib.request.Request(self.url + "/moto-api/reset", method="POST", data=b"")
         urllib.request.urlopen(request).read()
+
+    def snapshot(self, name, timeout=300):
+        """Keep the emulator's whole state under `name`, as soon as its background work (remediations,
+        automations) has finished."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                take_emulator_snapshot(self.url, name)
+                self.snapshots.add(name)
+                return
+            except ControlError as error:
+                if error.status != 409 or time.time() > deadline:
+                    raise
+            time.sleep(0.2)
+
+    def restore(self, name):
+        """Replace the emulator's whole state by the snapshot `name`."""
+        restore_emulator_snapshot(self.url, name)
 
     def environment(self):
         """Environment of a controller whose ambient credentials reach the emulator."""

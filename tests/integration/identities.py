@@ -8,8 +8,8 @@ can take any one statement away from a role (roles/execution_roles/files/*.json)
 import json
 import os
 
-from conftest import CENTRAL, TARGETS
-from estate import AMBIENT_ACCOUNT, EXECUTION_ROLE, REPO, Estate
+from conftest import CENTRAL, TARGETS, converged_estate
+from estate import AMBIENT_ACCOUNT, EXECUTION_ROLE, REPO
 
 DEPLOYER = "cloudsec-aged-keys-deployer"
 AUDITOR = "cloudsec-aged-keys-auditor"
@@ -30,12 +30,6 @@ def shipped_policy(name):
 
 def statement_ids(name):
     return [statement["Sid"] for statement in shipped_policy(name)["Statement"]]
-
-
-def bootstrap(estate):
-    run = estate.run("playbooks/bootstrap.yml")
-    assert run.rc == 0, run
-    return run
 
 
 def inline_policy(account, role):
@@ -65,10 +59,5 @@ def denials(run):
 
 
 def bootstrapped_estate(emulator, directory):
-    """A fresh central and target account, bootstrapped (the emulator is reset first)."""
-    emulator.reset()
-    estate = Estate(emulator, directory, CENTRAL, [TARGETS[0]], settings=SETTINGS)
-    estate.prepare_targets()
-    estate.write_inventory()
-    bootstrap(estate)
-    return estate
+    """A fresh central and target account, bootstrapped (see conftest.converged_estate)."""
+    return converged_estate(emulator, directory, targets=[TARGETS[0]], settings=SETTINGS, playbook="playbooks/bootstrap.yml")

@@ -16,7 +16,7 @@ import time
 import pytest
 import readback
 import rehearsal
-from conftest import CENTRAL, TARGETS, fresh_estate
+from conftest import CENTRAL, TARGETS, converged_estate
 
 # Its module-scoped estate keeps the module's tests on one worker.
 pytestmark = pytest.mark.xdist_group("key_management")
@@ -31,8 +31,7 @@ SETTINGS = {"aged_keys_deactivate_after_days": 180}
 def managed(emulator, tmp_path_factory):
     """A rollout with a dry-run deactivation after 180 days, and three queues on the central
     topic: one per owning team (filter policy on the owner attribute) and one for everything."""
-    estate = fresh_estate(emulator, tmp_path_factory.mktemp("managed"))
-    assert estate.run().rc == 0
+    estate = converged_estate(emulator, tmp_path_factory.mktemp("managed"))
     central = estate.account(CENTRAL)
     queues = {}
     subscriptions = []

@@ -7,22 +7,24 @@ says how to converge it, and the run that includes the central account delivers.
 import pytest
 import readback
 import rehearsal
-from conftest import CENTRAL, TARGETS
+from conftest import CENTRAL, TARGETS, converged_estate
 
 EXISTING = TARGETS[:2]
 NEW = TARGETS[2]
 
 
-def roll_out_without_the_new_account(estate, settings=None):
-    estate.write_inventory(targets=EXISTING, settings=settings)
-    assert estate.run().rc == 0
+def roll_out_without_the_new_account(emulator, directory, settings=None):
+    estate = converged_estate(emulator, directory, targets=EXISTING, settings=settings)
+    estate.prepare_targets([NEW])
     # The new account joins the inventory.
-    estate.write_inventory(settings=settings)
+    estate.targets = list(TARGETS)
+    estate.write_inventory()
+    return estate
 
 
 @pytest.mark.parametrize("settings", [None, {"aged_keys_organization_id": "o-abcdef1234"}], ids=["account list", "organisation"])
-def test_a_limited_run_fails_a_new_account_the_central_policies_do_not_admit(estate, settings):
-    roll_out_without_the_new_account(estate, settings)
+def test_a_limited_run_fails_a_new_account_the_central_policies_do_not_admit(emulator, tmp_path, settings):
+    estate = roll_out_without_the_new_account(emulator, tmp_path, settings)
     new_host = estate.host_name(NEW)
     topic_before = readback.topic(estate.account(CENTRAL))["attributes"]["Policy"]
 
@@ -39,8 +41,8 @@ def test_a_limited_run_fails_a_new_account_the_central_policies_do_not_admit(est
         assert readback.topic(estate.account(CENTRAL))["attributes"]["Policy"] == topic_before
 
 
-def test_the_run_that_includes_the_central_account_converges_the_new_account_and_it_notifies(estate):
-    roll_out_without_the_new_account(estate)
+def test_the_run_that_includes_the_central_account_converges_the_new_account_and_it_notifies(emulator, tmp_path):
+    estate = roll_out_without_the_new_account(emulator, tmp_path)
     central = estate.account(CENTRAL)
     queue_url = rehearsal.subscribe_queue(central)
 

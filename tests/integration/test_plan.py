@@ -41,8 +41,8 @@ def tasks_run(run, host):
     return {task for task, name, result in run.results(host) if not result.get("skipped")}
 
 
-def test_on_a_converged_estate_the_plan_is_empty_and_every_module_agrees(estate):
-    assert estate.run().rc == 0
+def test_on_a_converged_estate_the_plan_is_empty_and_every_module_agrees(converged):
+    estate = converged
 
     check = estate.run(check=True)
     assert check.rc == 0, check
@@ -145,8 +145,8 @@ def drift(estate):
     }
 
 
-def test_each_kind_of_drift_is_in_the_plan_and_the_converge_repairs_exactly_it(estate):
-    assert estate.run().rc == 0
+def test_each_kind_of_drift_is_in_the_plan_and_the_converge_repairs_exactly_it(converged):
+    estate = converged
     expected = drift(estate)
 
     for run in (estate.run(check=True, diff=True), estate.run()):
@@ -212,8 +212,8 @@ def assert_same_plans(in_controller, in_module):
         assert {f: result.get(f) for f in PLAN_FIELDS} == {f: in_module[host].get(f) for f in PLAN_FIELDS}, host
 
 
-def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp_path):
-    assert estate.run().rc == 0
+def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(converged, tmp_path):
+    estate = converged
     first, _second, third = (estate.account(t) for t in TARGETS)
     first.client("iam").untag_role(RoleName=readback.ROLE_NAME, TagKeys=[readback.DEPLOYMENT_TAG_KEY])
     fix = readback.remediation(first)
@@ -241,8 +241,8 @@ def test_the_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp
     assert failure["failed"] and "AWS Config rule" in failure["msg"] and readback.RULE_NAME in failure["msg"], failure
 
 
-def test_the_central_plan_answers_the_same_in_the_controller_and_as_a_module(estate, tmp_path):
-    assert estate.run().rc == 0
+def test_the_central_plan_answers_the_same_in_the_controller_and_as_a_module(converged, tmp_path):
+    estate = converged
     central = estate.account(CENTRAL)
     central.client("sns").set_topic_attributes(TopicArn=readback.topic_arn(CENTRAL), AttributeName="DisplayName", AttributeValue="edited")
     as_module = tmp_path / "central_plan_as_module.yml"

@@ -12,7 +12,7 @@ import json
 import pytest
 import readback
 from botocore.exceptions import ClientError
-from conftest import CENTRAL, TARGETS, fresh_estate
+from conftest import CENTRAL, TARGETS, converged_estate
 
 # Its module-scoped estate keeps the module's tests on one worker, in this order.
 pytestmark = pytest.mark.xdist_group("report-bucket")
@@ -24,16 +24,13 @@ PREDICTION_TASK = "Show how the reports bucket would change"
 REPORT = "playbooks/report.yml"
 CLEANUP = "playbooks/cleanup.yml"
 JOB_ID = "4711"
+SETTINGS = {"aged_keys_reports_bucket": BUCKET}
 
 
 @pytest.fixture(scope="module")
 def with_bucket(emulator, tmp_path_factory):
     """An estate after site.yml with a reports bucket, shared by the tests of this module, in order."""
-    estate = fresh_estate(emulator, tmp_path_factory.mktemp("report-bucket"))
-    estate.write_inventory(settings={"aged_keys_reports_bucket": BUCKET})
-    run = estate.run()
-    assert run.rc == 0, run
-    return estate
+    return converged_estate(emulator, tmp_path_factory.mktemp("report-bucket"), settings=SETTINGS)
 
 
 def s3(estate):
@@ -186,11 +183,11 @@ def test_cleanup_keeps_the_bucket_with_reports_unless_asked_and_then_removes_eve
     assert again.rc == 0 and again.changed_tasks() == [], again
 
 
-def test_an_empty_bucket_is_removed_by_cleanup_without_asking(with_bucket):
-    assert with_bucket.run().rc == 0
-    assert bucket_exists(with_bucket) and object_versions(with_bucket) == []
-    predicted = with_bucket.run(CLEANUP, check=True).changed_tasks()
-    assert predicted.count(("Show that the reports bucket would be removed", with_bucket.host_name(CENTRAL))) == 1
-    run = with_bucket.run(CLEANUP)
+def test_an_empty_bucket_is_removed_by_cleanup_without_asking(emulator, tmp_path):
+    estate = converged_estate(emulator, tmp_path, settings=SETTINGS)
+    assert bucket_exists(estate) and object_versions(estate) == []
+    predicted = estate.run(CLEANUP, check=True).changed_tasks()
+    assert predicted.count(("Show that the reports bucket would be removed", estate.host_name(CENTRAL))) == 1
+    run = estate.run(CLEANUP)
     assert run.rc == 0, run
-    assert not bucket_exists(with_bucket)
+    assert not bucket_exists(estate)

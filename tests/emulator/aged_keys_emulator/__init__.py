@@ -27,7 +27,7 @@ def apply_patches():
             raise RuntimeError(f"The emulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}: pin moto=={MOTO_VERSION}")
         # Imported here so that importing the package does not load every moto service.
         from . import authorization, automation, config, config_evaluation, config_remediation_execution  # pylint: disable=import-outside-toplevel
-        from . import iam, iam_access_keys, kms, organizations, s3, sns, sns_filter, sqs  # pylint: disable=import-outside-toplevel
+        from . import iam, iam_access_keys, kms, organizations, s3, snapshots, sns, sns_filter, sqs  # pylint: disable=import-outside-toplevel
 
         iam.apply()
         iam_access_keys.apply()
@@ -42,4 +42,5 @@ def apply_patches():
         config_remediation_execution.apply()
         automation.apply()
         authorization.apply()
+        snapshots.apply()
         _APPLIED.set()

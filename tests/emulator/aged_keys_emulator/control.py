@@ -29,12 +29,16 @@ signature, and its errors are {"error": ..., "message": ...} with HTTP 400/404/4
     POST /_emulator/authorization            {"enabled": true | false}   (without it: the current state)
     POST /_emulator/authorization/decisions  {"role_arn": ..., "clear": true}   (both optional)
 
+    POST /_emulator/snapshots/take     {"name": "converged"}
+    POST /_emulator/snapshots/restore  {"name": "converged"}
+
 The key answers describe the key as ListAccessKeys would, plus LastUsed (null when never used).
 The deliveries answer lists what email, email-json, sms and lambda subscribers received
 ({"Deliveries": [...]}, see sns.py); the failures answer the SQS deliveries SNS gave up on, in
 the topic's account ({"Failures": [...]}, see sns_sqs_delivery.py). The authorization operations switch the authorization of
 assumed-role sessions ({"Enabled": ...}) and list what each role was allowed, denied and refused
-({"Roles": [...]}, see authorization/switch.py).
+({"Roles": [...]}, see authorization/switch.py). A snapshot keeps the whole state under a name and
+a restore puts it back (see snapshots.py); taking one while background work runs answers 409.
 `set_access_key_age` and `set_access_key_last_used` call them from tests and the demo.
 
 moto records a key's last use whenever the key itself signs a request to the emulator
@@ -62,6 +66,8 @@ SNS_DELIVERY_FAILURES_PATH = "/_emulator/sns/delivery-failures"
 DELIVERIES_FIELDS = {"account_id", "region", "subscription_arn"}
 AUTHORIZATION_PATH = "/_emulator/authorization"
 AUTHORIZATION_DECISIONS_PATH = "/_emulator/authorization/decisions"
+SNAPSHOT_TAKE_PATH = "/_emulator/snapshots/take"
+SNAPSHOT_RESTORE_PATH = "/_emulator/snapshots/restore"
 
 
 class ControlError(Exception):
@@ -101,7 +107,7 @@ def read_body(environ):
 
 def respond(start_response, status, answer):
     body = json.dumps(answer).encode("utf-8")
-    reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+    reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict"}
     start_response(f"{status} {reasons[status]}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
@@ -303,6 +309,28 @@ def authorization_decisions(request):
     return {"Roles": roles}
 
 
+# --- POST /_emulator/snapshots/take, /_emulator/snapshots/restore ------------------------
+
+def take_snapshot(request):
+    return snapshot_operation(request, "take")
+
+
+def restore_snapshot(request):
+    return snapshot_operation(request, "restore")
+
+
+def snapshot_operation(request, operation):
+    check_known_fields(request, {"name"}, "request")
+    name = required_string(request, "name")
+    from . import snapshots  # pylint: disable=import-outside-toplevel  # keeps the client helpers free of moto
+
+    try:
+        getattr(snapshots, operation)(name)
+    except snapshots.SnapshotRefused as error:
+        raise ControlError(409, "SnapshotRefused", str(error)) from error
+    return {"Name": name}
+
+
 def describe_access_key(key):
     description = {"AccessKeyId": key.access_key_id, "UserName": key.user_name, "Status": key.status, "CreateDate": iso_utc(key.create_date)}
     if key.last_used is not None:
@@ -383,6 +411,16 @@ def authorization_decisions_of(endpoint_url, role_arn=None, clear=False, timeout
     return post_control(endpoint_url, AUTHORIZATION_DECISIONS_PATH, request, timeout)["Roles"]
 
 
+def take_emulator_snapshot(endpoint_url, name, timeout=60):
+    """Keep the emulator's whole state under `name`; ControlError 409 while background work runs."""
+    return post_control(endpoint_url, SNAPSHOT_TAKE_PATH, {"name": name}, timeout)
+
+
+def restore_emulator_snapshot(endpoint_url, name, timeout=60):
+    """Replace the emulator's whole state by the snapshot `name`; ControlError 409 when there is none."""
+    return post_control(endpoint_url, SNAPSHOT_RESTORE_PATH, {"name": name}, timeout)
+
+
 def date_text(value):
     return value.isoformat() if isinstance(value, datetime.datetime) else value
 
@@ -406,4 +444,6 @@ OPERATIONS = {
     SNS_DELIVERY_FAILURES_PATH: sns_delivery_failures,
     AUTHORIZATION_PATH: authorization,
     AUTHORIZATION_DECISIONS_PATH: authorization_decisions,
+    SNAPSHOT_TAKE_PATH: take_snapshot,
+    SNAPSHOT_RESTORE_PATH: restore_snapshot,
 }

@@ -108,6 +108,16 @@ def test_backends_hold_the_state_we_read():
         assert hasattr(group, name), name
 
 
+def test_the_registry_of_backends_that_snapshots_copy_is_where_it_was():
+    # snapshots.py copies every BackendDict moto registered and restores them after moto's own reset.
+    from moto.core import base_backend  # pylint: disable=import-outside-toplevel
+
+    assert isinstance(base_backend.BackendDict._instances, list)  # pylint: disable=protected-access
+    assert "BackendDict._instances.clear()" in inspect.getsource(base_backend.BackendDict.reset)
+    assert hasattr(base_backend, "backend_lock")
+    assert signature_of(ssm_models.ParameterDict.__init__) == ["self", "account_id", "region_name"]
+
+
 def test_reset_still_rebuilds_backend_state():
     # /moto-api/reset relies on BaseBackend.reset emptying the instance dict, which is where the remediation store lives.
     assert "self.__dict__ = {}" in inspect.getsource(config_models.ConfigBackend.reset)
