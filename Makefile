@@ -25,11 +25,16 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 venv: $(INSTALLED) $(COLLECTION_LINK) $(AWX_COLLECTION)
 
+# $(call fresh_venv,DIRECTORY,PYTHON VERSION,CONSTRAINTS,REQUIREMENTS): a new venv with the pinned packages.
+define fresh_venv
+rm -rf $(1)
+python="$$($(FIND_PYTHON) $(2))" && "$$python" -m venv $(1)
+$(1)/bin/python -m pip install --quiet --upgrade pip
+$(1)/bin/python -m pip install --quiet -c $(3) -r $(4)
+endef
+
 $(INSTALLED): requirements.txt tests/requirements.txt tests/constraints.txt
-	rm -rf $(VENV)
-	python="$$($(FIND_PYTHON) $(PYTHON_VERSION))" && "$$python" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c tests/constraints.txt -r tests/requirements.txt
+	$(call fresh_venv,$(VENV),$(PYTHON_VERSION),tests/constraints.txt,tests/requirements.txt)
 	touch $@
 
 # Playbooks of this checkout find the collection through ansible.cfg's collections_path.
@@ -53,10 +58,7 @@ demo: venv
 	$(BIN)/python demo/run.py
 
 $(RELEASE_INSTALLED): tests/release-requirements.txt tests/release-constraints.txt
-	rm -rf $(RELEASE_VENV)
-	python="$$($(FIND_PYTHON) $(PYTHON_VERSION))" && "$$python" -m venv $(RELEASE_VENV)
-	$(RELEASE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(RELEASE_VENV)/bin/python -m pip install --quiet -c tests/release-constraints.txt -r tests/release-requirements.txt
+	$(call fresh_venv,$(RELEASE_VENV),$(PYTHON_VERSION),tests/release-constraints.txt,tests/release-requirements.txt)
 	touch $@
 
 release-venv: $(RELEASE_INSTALLED)
@@ -123,10 +125,7 @@ OLDEST_VENV := .build/oldest-venv
 OLDEST_INSTALLED := $(OLDEST_VENV)/.installed
 
 $(OLDEST_INSTALLED): tests/oldest/requirements.txt tests/oldest/collections.txt tests/oldest/constraints.txt
-	rm -rf $(OLDEST_VENV)
-	python="$$($(FIND_PYTHON) $(OLDEST_PYTHON_VERSION))" && "$$python" -m venv $(OLDEST_VENV)
-	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(OLDEST_VENV)/bin/python -m pip install --quiet -c tests/oldest/constraints.txt -r tests/oldest/requirements.txt
+	$(call fresh_venv,$(OLDEST_VENV),$(OLDEST_PYTHON_VERSION),tests/oldest/constraints.txt,tests/oldest/requirements.txt)
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --no-deps -c tests/oldest/constraints.txt -r tests/oldest/collections.txt
 	touch $@
 

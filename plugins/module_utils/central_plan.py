@@ -14,8 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import account_checks
@@ -25,7 +23,6 @@ from ansible_collections.cloudsec.aged_keys.plugins.module_utils import prefligh
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import s3
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils import sns_topic
-from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
 from ansible_collections.cloudsec.aged_keys.plugins.module_utils.ownership import Ownership
 
@@ -82,7 +79,7 @@ def param_problems(params, region):
     problems.append(account_checks.account_id_problem(params["account_id"]))
     if not params["key"]["alias"].strip():
         problems.append("key.alias must not be empty.")
-    if params.get("bucket") and not re.match(NAME_PATTERNS["s3_bucket_name"], params["bucket"]["name"]):
+    if params.get("bucket") and not s3.BUCKET_NAME_PATTERN.match(params["bucket"]["name"]):
         problems.append("bucket.name '{0}' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-', "
                         "beginning and ending with a letter or digit).".format(params["bucket"]["name"]))
     if not region:

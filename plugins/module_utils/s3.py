@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
@@ -25,6 +26,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import merge_tags
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from ansible_collections.cloudsec.aged_keys.plugins.module_utils.constants import NAME_PATTERNS
+
+BUCKET_NAME_PATTERN = re.compile(NAME_PATTERNS["s3_bucket_name"])
 
 # Amazon S3 API Reference, Errors: a bucket setting that was never made is an error of its own.
 SETTING_NOT_FOUND_CODES = (
@@ -71,8 +76,8 @@ def get_bucket_versioning(client, name):
 @S3ErrorHandler.list_error_handler("get bucket encryption", None)
 def get_bucket_default_encryption(client, name):
     """The first rule's ApplyServerSideEncryptionByDefault, as amazon.aws.s3_bucket reads it; None without one."""
-    rules = client.get_bucket_encryption(Bucket=name, aws_retry=True)["ServerSideEncryptionConfiguration"].get("Rules") or [{}]
-    return rules[0].get("ApplyServerSideEncryptionByDefault")
+    configuration = client.get_bucket_encryption(Bucket=name, aws_retry=True)["ServerSideEncryptionConfiguration"]
+    return first_rule_field(configuration, "ApplyServerSideEncryptionByDefault")
 
 
 @S3ErrorHandler.list_error_handler("get bucket public access block", {})
@@ -82,8 +87,13 @@ def get_public_access_block(client, name):
 
 @S3ErrorHandler.list_error_handler("get bucket ownership controls", None)
 def get_object_ownership(client, name):
-    rules = client.get_bucket_ownership_controls(Bucket=name, aws_retry=True)["OwnershipControls"].get("Rules") or [{}]
-    return rules[0].get("ObjectOwnership")
+    return first_rule_field(client.get_bucket_ownership_controls(Bucket=name, aws_retry=True)["OwnershipControls"], "ObjectOwnership")
+
+
+def first_rule_field(configuration, field):
+    """A field of a bucket setting's first rule (the one S3 applies); None without a rule."""
+    rules = configuration.get("Rules") or [{}]
+    return rules[0].get(field)
 
 
 @S3ErrorHandler.list_error_handler("get bucket policy", {})
