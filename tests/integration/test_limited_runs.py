@@ -17,8 +17,7 @@ def roll_out_without_the_new_account(emulator, directory, settings=None):
     estate = converged_estate(emulator, directory, targets=EXISTING, settings=settings)
     estate.prepare_targets([NEW])
     # The new account joins the inventory.
-    estate.targets = list(TARGETS)
-    estate.write_inventory()
+    estate.write_inventory(targets=TARGETS)
     return estate
 
 
